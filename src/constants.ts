@@ -1,0 +1,64 @@
+// Names of inputs, outputs and statuses, exactly as action.yml and product.md spell them.
+
+export const Inputs = {
+  Mode: 'mode',
+  TestCommand: 'test-command',
+  SetupCommand: 'setup-command',
+  Prompt: 'prompt',
+  OpenAIApiKey: 'openai-api-key',
+  OpenAIBaseUrl: 'openai-base-url',
+  Model: 'model',
+  GitHubToken: 'github-token',
+  MaxIterations: 'max-iterations',
+  MaxTokens: 'max-tokens',
+  MaxCostUsd: 'max-cost-usd',
+  MaxMinutes: 'max-minutes',
+  TestTimeout: 'test-timeout',
+  Push: 'push',
+  BranchPrefix: 'branch-prefix',
+  CoverageCommand: 'coverage-command',
+  CoverageFile: 'coverage-file',
+  AllowForks: 'allow-forks',
+  AllowWorkflowEdits: 'allow-workflow-edits',
+  WorkingDirectory: 'working-directory',
+  SecretEnv: 'secret-env',
+  Draft: 'draft',
+  Labels: 'labels',
+  CommitAuthor: 'commit-author',
+} as const;
+
+export const Outputs = {
+  Status: 'status',
+  Branch: 'branch',
+  PrUrl: 'pr-url',
+  Attempts: 'attempts',
+  EvidenceDir: 'evidence-dir',
+  CoverageBefore: 'coverage-before',
+  CoverageAfter: 'coverage-after',
+  Tokens: 'tokens',
+  CostUsd: 'cost-usd',
+} as const;
+
+export const Statuses = ['fixed', 'completed', 'gave-up', 'not-reproduced', 'flaky', 'skipped', 'error'] as const;
+export type Status = (typeof Statuses)[number];
+
+export const Modes = ['auto', 'fix', 'task', 'coverage'] as const;
+export type Mode = (typeof Modes)[number];
+export type ResolvedMode = Exclude<Mode, 'auto'>;
+
+export const PushModes = ['pr', 'branch', 'none'] as const;
+export type PushMode = (typeof PushModes)[number];
+
+export const ToolNames = {
+  ReadFile: 'read_file',
+  WriteFile: 'write_file',
+  EditFile: 'edit_file',
+  RunTests: 'run_tests',
+  ListFiles: 'list_files',
+  Search: 'search',
+} as const;
+
+export const ArtifactName = 'redgreen-evidence';
+export const BotAuthor = { name: 'redgreen[bot]', email: 'redgreen[bot]@users.noreply.github.com' };
+/** Trailer on every commit redgreen makes; a branch is only overwritten if all its own commits carry it. */
+export const CommitTrailer = 'Redgreen-Run';

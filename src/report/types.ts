@@ -1,0 +1,52 @@
+// The evidence of one run, as plain data: what the summary, the PR body, the JUnit report and the artifact are made from.
+import type { ResolvedMode, Status } from '../constants.js';
+import type { TestCase, TestFailure, TestRun } from '../testing/types.js';
+
+export interface FileChange {
+  path: string;
+  added: number;
+  removed: number;
+}
+
+export interface CoverageFile {
+  path: string;
+  before: number;
+  after: number;
+}
+
+export interface Usage {
+  turns: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** USD, when the model's price is known. */
+  costUsd?: number;
+}
+
+export interface Report {
+  mode: ResolvedMode;
+  status: Status;
+  /** One sentence: why the run ended the way it did. */
+  reason: string;
+  /** The task (task mode) or extra instructions. */
+  prompt?: string;
+  /** How the test command was found (input, failed workflow step, ...). */
+  commandSource?: string;
+  testCommand?: string;
+  /** The failures found at the start, and what became of each. */
+  failingBefore: TestFailure[];
+  failingAfter: TestCase[];
+  /** Tests that both failed and passed (flaky). */
+  flipping: TestCase[];
+  runs: TestRun[];
+  changes: FileChange[];
+  usage: Usage;
+  coverage?: { before: number; after: number; files: CoverageFile[] };
+  branch?: string;
+  prUrl?: string;
+  artifactUrl?: string;
+  evidenceDir: string;
+  /** Where the run came from: "owner/repo@sha", run link. */
+  source?: { repo?: string; sha?: string; ref?: string; runUrl?: string };
+  durationMs: number;
+  notes: string[];
+}
