@@ -41,7 +41,10 @@ export interface Report {
   changes: FileChange[];
   usage: Usage;
   coverage?: { before: number; after: number; files: CoverageFile[] };
+  /** The branch pushed, if any. */
   branch?: string;
+  /** The branch made in the local repository when nothing was pushed (push: none, the CLI). */
+  localBranch?: string;
   prUrl?: string;
   artifactUrl?: string;
   evidenceDir: string;

@@ -37,7 +37,7 @@ export interface ParsedResult {
 }
 
 /** Why a test run happened; shown in the evidence table. */
-export type Phase = 'reproduce' | 'recheck' | 'flaky-check' | 'edit-check' | 'verify' | 'coverage';
+export type Phase = 'setup' | 'reproduce' | 'recheck' | 'flaky-check' | 'edit-check' | 'verify' | 'coverage';
 
 export interface TestRun {
   /** 1-based, in the order the runs happened. */

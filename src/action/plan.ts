@@ -1,0 +1,99 @@
+// From the Actions context to a Job: which mode, which command, which commit and branches, who may run it.
+import { getOctokit } from '@actions/github';
+import path from 'node:path';
+import type { ResolvedMode } from '../constants.js';
+import { branchName } from '../delivery/branch.js';
+import type { Git } from '../delivery/git.js';
+import type { Job } from '../engine/job.js';
+import type { GitHubApi } from '../github/api.js';
+import { branchOf, failingTarget, runUrl, type RunContext } from '../github/context.js';
+import { findFailedCommand } from '../github/failed-step.js';
+import type { Settings } from '../settings.js';
+
+export type Plan = { kind: 'run'; job: Omit<Job, 'childEnv' | 'redactor' | 'evidenceDir' | 'startedAt'> & { stepEnv: Record<string, string> } } | { kind: 'error'; mode: ResolvedMode; reason: string };
+
+export function resolveMode(settings: Settings, ctx: RunContext): ResolvedMode {
+  if (settings.mode !== 'auto') return settings.mode;
+  if (ctx.eventName === 'workflow_dispatch' && settings.prompt) return 'task';
+  if (ctx.eventName === 'schedule' && settings.coverageCommand) return 'coverage';
+  return 'fix';
+}
+
+export async function planActionJob(settings: Settings, ctx: RunContext, git: Git, api: GitHubApi): Promise<Plan> {
+  const mode = resolveMode(settings, ctx);
+  const error = (reason: string): Plan => ({ kind: 'error', mode, reason });
+  const repoRoot = (await git.exec(['rev-parse', '--show-toplevel'])).stdout.trim();
+  const head = (await git.exec(['rev-parse', 'HEAD'])).stdout.trim();
+
+  let testCommand = settings.testCommand;
+  let commandSource = 'the test-command input';
+  let setupCommands = settings.setupCommand ? [settings.setupCommand] : [];
+  let workDir = settings.workingDirectory;
+  let failedLog: string | undefined;
+  let stepEnv: Record<string, string> = {};
+
+  const target = failingTarget(ctx);
+  if (mode === 'fix' && ctx.workflowRun && head !== ctx.workflowRun.headSha) {
+    return error(
+      `The workspace is at ${head.slice(0, 7)}, but the failed run was on ${ctx.workflowRun.headSha.slice(0, 7)}. ` +
+        'Check out the failing commit first: actions/checkout with `ref: ${{ github.event.workflow_run.head_sha }}`.',
+    );
+  }
+  if (mode === 'task' && !settings.prompt) return error('Task mode needs the task in the prompt input.');
+  if (mode === 'coverage' && !settings.coverageCommand) return error('Coverage mode needs the coverage-command input.');
+
+  if (!testCommand && mode === 'fix' && ctx.workflowRun) {
+    const found = await findFailedCommand({ api, ctx, workspace: repoRoot });
+    if ('error' in found) return error(`No test-command was given and the failed step's command could not be found: ${found.error}`);
+    testCommand = found.command;
+    commandSource = found.source;
+    failedLog = found.log;
+    stepEnv = found.env;
+    if (!settings.setupCommand) setupCommands = found.setupCommands;
+    if (found.workingDirectory && settings.workingDirectory === repoRoot) workDir = path.resolve(repoRoot, found.workingDirectory);
+  }
+  if (!testCommand) return error('Set the test-command input: the command that must pass (it can be left out only in fix mode on workflow_run).');
+
+  const baseBranch = mode === 'fix' ? target.branch : (branchOf(ctx.ref) ?? ctx.dispatch?.ref.replace(/^refs\/heads\//, ''));
+  if (settings.push === 'pr' && !baseBranch) {
+    return error('The run is not on a branch (a tag or a detached commit), so there is no branch for the pull request to go into; use push: branch.');
+  }
+  const branch = branchName(settings.branchPrefix, { mode, failedBranch: target.branch, sha: head, prompt: settings.prompt, ref: baseBranch });
+
+  const prNumber = ctx.pullRequest?.number ?? ctx.workflowRun?.pullRequests[0]?.number;
+  const prBase = ctx.pullRequest?.baseRef ?? ctx.workflowRun?.pullRequests[0]?.baseRef;
+  // On a pull request's head, the instructions files are the author's to change: take them from the base branch.
+  const fromPullRequest = Boolean(ctx.pullRequest || ctx.workflowRun?.event.startsWith('pull_request'));
+  const readInstructions =
+    fromPullRequest && prBase ? (rel: string) => api.fileAt(rel, prBase).catch(() => undefined) : undefined;
+
+  return {
+    kind: 'run',
+    job: {
+      mode,
+      settings,
+      testCommand,
+      commandSource,
+      setupCommands,
+      repoRoot,
+      workDir,
+      baseSha: head,
+      baseBranch,
+      branch,
+      remote: 'origin',
+      auth: settings.githubToken ? { token: settings.githubToken, serverUrl: ctx.serverUrl } : undefined,
+      github: settings.githubToken
+        ? {
+            owner: ctx.repo.owner,
+            repo: ctx.repo.repo,
+            octokit: getOctokit(settings.githubToken, { baseUrl: ctx.apiUrl }),
+            commentOn: mode === 'fix' ? prNumber : undefined,
+          }
+        : undefined,
+      failedLog,
+      readInstructions,
+      source: { repo: `${ctx.repo.owner}/${ctx.repo.repo}`, sha: head, ref: baseBranch, runUrl: ctx.workflowRun?.htmlUrl ?? runUrl(ctx) },
+      stepEnv,
+    },
+  };
+}

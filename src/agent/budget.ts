@@ -1,0 +1,67 @@
+// Hard budgets for one run: model turns, tokens, cost and wall-clock time, and the price of what was spent.
+import { calcPrice } from '@pydantic/genai-prices';
+
+export interface Limits {
+  maxTurns: number;
+  maxTokens: number;
+  maxCostUsd?: number;
+  /** Absolute time (ms since epoch) after which no new model turn starts. */
+  deadline: number;
+}
+
+/** USD for the given tokens, or undefined when the model's price is not known. */
+export function priceOf(model: string, promptTokens: number, completionTokens: number, baseUrl?: string): number | undefined {
+  try {
+    const r = calcPrice({ input_tokens: promptTokens, output_tokens: completionTokens }, model, {
+      providerId: baseUrl ? undefined : 'openai',
+      providerApiUrl: baseUrl,
+    });
+    return r ? r.total_price : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isPriceKnown(model: string, baseUrl?: string): boolean {
+  return priceOf(model, 1000, 1000, baseUrl) !== undefined;
+}
+
+export class Budget {
+  turns = 0;
+  promptTokens = 0;
+  completionTokens = 0;
+
+  constructor(
+    readonly limits: Limits,
+    private readonly model: string,
+    private readonly baseUrl?: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get tokens(): number {
+    return this.promptTokens + this.completionTokens;
+  }
+
+  get costUsd(): number | undefined {
+    return priceOf(this.model, this.promptTokens, this.completionTokens, this.baseUrl);
+  }
+
+  add(promptTokens: number, completionTokens: number): void {
+    this.turns++;
+    this.promptTokens += promptTokens;
+    this.completionTokens += completionTokens;
+  }
+
+  /** Why no further model turn may start, or undefined while there is budget left. */
+  exhausted(): string | undefined {
+    const l = this.limits;
+    if (this.turns >= l.maxTurns) return `the turn budget ran out (${this.turns} of ${l.maxTurns} model turns)`;
+    if (this.tokens >= l.maxTokens) return `the token budget ran out (${this.tokens} of ${l.maxTokens} tokens)`;
+    const cost = this.costUsd;
+    if (l.maxCostUsd !== undefined && cost !== undefined && cost >= l.maxCostUsd) {
+      return `the cost budget ran out ($${cost.toFixed(4)} of $${l.maxCostUsd})`;
+    }
+    if (this.now() >= l.deadline) return 'the time budget ran out';
+    return undefined;
+  }
+}

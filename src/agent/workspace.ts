@@ -1,0 +1,158 @@
+// The model's file tools, confined to the working directory: every path is checked before any byte is read or written.
+import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { findNearest, replaceOnce } from './edit.js';
+
+/** A refused or failed tool call; its message goes back to the model as the tool result. */
+export class ToolError extends Error {
+  override name = 'ToolError';
+}
+
+export interface WorkspacePolicy {
+  allowWorkflowEdits: boolean;
+  /** Returns a reason to refuse a write, or undefined (coverage mode allows test files only). */
+  refuseWrite?: (relPath: string) => string | undefined;
+}
+
+const MAX_READ_LINES = 200;
+const WHOLE_FILE_LINES = 400;
+const MAX_LINE_CHARS = 2000;
+
+export class Workspace {
+  /** Paths (relative, posix) the model wrote, in the order first written. */
+  readonly touched = new Set<string>();
+
+  private constructor(
+    readonly root: string,
+    private readonly policy: WorkspacePolicy,
+  ) {}
+
+  static async open(dir: string, policy: WorkspacePolicy): Promise<Workspace> {
+    return new Workspace(await realpath(dir), policy);
+  }
+
+  /** Checks a model-given path and returns [absolute path, normalised relative path]. */
+  async resolve(given: unknown, forWrite: boolean): Promise<[string, string]> {
+    if (typeof given !== 'string' || given.trim() === '') throw new ToolError('path must be a non-empty string.');
+    const p = given.trim().replace(/\\/g, '/');
+    if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.startsWith('~')) {
+      throw new ToolError(`'${p}' is an absolute path; give a path relative to the project root.`);
+    }
+    const parts = p.split('/').filter((s) => s !== '' && s !== '.');
+    if (parts.includes('..')) throw new ToolError(`'${p}' leaves the project through '..'; paths must stay inside the project.`);
+    if (parts.length === 0) throw new ToolError(`'${p}' names the project root, not a file.`);
+    if (parts.some((s) => s.toLowerCase() === '.git')) throw new ToolError(`'${p}' is inside .git/, which the tools do not touch.`);
+    const rel = parts.join('/');
+    if (forWrite && !this.policy.allowWorkflowEdits && /^\.github\/workflows(\/|$)/i.test(rel)) {
+      throw new ToolError(`'${rel}' is a workflow file; writing workflows is not allowed in this run.`);
+    }
+    if (forWrite) {
+      const reason = this.policy.refuseWrite?.(rel);
+      if (reason) throw new ToolError(reason);
+    }
+    const abs = path.join(this.root, rel);
+    await this.checkRealPath(abs, rel, forWrite);
+    return [abs, rel];
+  }
+
+  /** Follows symlinks on the way: the real location must still be inside the root. */
+  private async checkRealPath(abs: string, rel: string, forWrite: boolean): Promise<void> {
+    let probe = abs;
+    // Find the deepest part that exists; a write may create what is below it.
+    for (;;) {
+      try {
+        const st = await lstat(probe);
+        if (forWrite && probe === abs && st.isSymbolicLink()) {
+          throw new ToolError(`'${rel}' is a symbolic link; write to the file it points to instead.`);
+        }
+        break;
+      } catch (e) {
+        if (e instanceof ToolError) throw e;
+        const parent = path.dirname(probe);
+        if (parent === probe) break;
+        probe = parent;
+      }
+    }
+    let real: string;
+    try {
+      real = await realpath(probe);
+    } catch {
+      throw new ToolError(`'${rel}' cannot be resolved (a broken symbolic link?).`);
+    }
+    if (real !== this.root && !real.startsWith(this.root + path.sep)) {
+      throw new ToolError(`'${rel}' leads outside the project (through a symbolic link); paths must stay inside the project.`);
+    }
+    if (real.split(path.sep).includes('.git')) throw new ToolError(`'${rel}' leads into .git/, which the tools do not touch.`);
+  }
+
+  /** The whole text of a file the model may read. */
+  async text(given: unknown): Promise<[string, string]> {
+    const [abs, rel] = await this.resolve(given, false);
+    let text: string;
+    try {
+      text = await readFile(abs, 'utf8');
+    } catch (e) {
+      throw new ToolError(`cannot read '${rel}': ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
+    }
+    if (text.includes('\u0000')) throw new ToolError(`'${rel}' is a binary file.`);
+    return [text, rel];
+  }
+
+  async read(given: unknown, startLine?: unknown, endLine?: unknown): Promise<string> {
+    const [text, rel] = await this.text(given);
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const total = lines.length;
+    const start = clampLine(startLine, 1, total);
+    const whole = startLine === undefined && endLine === undefined && total <= WHOLE_FILE_LINES;
+    const end = whole
+      ? total
+      : Math.min(clampLine(endLine, start + MAX_READ_LINES - 1, total), start + WHOLE_FILE_LINES - 1, total);
+    const width = String(end).length;
+    const body = lines
+      .slice(start - 1, end)
+      .map((l, i) => `${String(start + i).padStart(width)}| ${l.length > MAX_LINE_CHARS ? l.slice(0, MAX_LINE_CHARS) + ' [line cut]' : l}`)
+      .join('\n');
+    const more = end < total ? `\n[lines ${start}-${end} of ${total}; read on with start_line=${end + 1}]` : '';
+    return `${rel} (${total} lines)\n${body}${more}`;
+  }
+
+  async write(given: unknown, content: unknown): Promise<string> {
+    if (typeof content !== 'string') throw new ToolError('content must be a string.');
+    const [abs, rel] = await this.resolve(given, true);
+    await mkdir(path.dirname(abs), { recursive: true });
+    await writeFile(abs, content);
+    this.touched.add(rel);
+    return `wrote ${rel} (${content.split('\n').length} lines)`;
+  }
+
+  async edit(given: unknown, oldString: unknown, newString: unknown): Promise<string> {
+    if (typeof oldString !== 'string' || oldString === '') throw new ToolError('old_string must be a non-empty string.');
+    if (typeof newString !== 'string') throw new ToolError('new_string must be a string.');
+    const [abs, rel] = await this.resolve(given, true);
+    let text: string;
+    try {
+      text = await readFile(abs, 'utf8');
+    } catch {
+      throw new ToolError(`'${rel}' does not exist; use write_file to create it.`);
+    }
+    const result = replaceOnce(text, oldString, newString);
+    if (result.kind === 'none') {
+      throw new ToolError(`old_string was not found in ${rel}. The nearest lines are:\n${findNearest(text, oldString)}`);
+    }
+    if (result.kind === 'many') {
+      throw new ToolError(
+        `old_string occurs ${result.lines.length} times in ${rel} (lines ${result.lines.join(', ')}); include more surrounding lines so it is unique.`,
+      );
+    }
+    await writeFile(abs, result.text);
+    this.touched.add(rel);
+    return `edited ${rel} at line ${result.line}${result.fuzzy ? ' (matched ignoring whitespace)' : ''}`;
+  }
+}
+
+function clampLine(value: unknown, fallback: number, total: number): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  const v = Number.isFinite(n) ? Math.trunc(n) : fallback;
+  return Math.max(1, Math.min(v, Math.max(total, 1)));
+}

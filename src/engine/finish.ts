@@ -1,0 +1,123 @@
+// The end of every run, whatever its outcome: the report as data, the evidence folder and artifact, the PR, the summary.
+import type { Budget } from '../agent/budget.js';
+import type { ChatMessage } from '../agent/model.js';
+import type { Workspace } from '../agent/workspace.js';
+import type { Status } from '../constants.js';
+import { openOrUpdatePr, commentOnPr } from '../delivery/pr.js';
+import type { Host } from '../host.js';
+import { writeEvidence } from '../report/evidence.js';
+import { renderPrBody, renderSummary } from '../report/summary.js';
+import type { FileChange, Report } from '../report/types.js';
+import type { TestCase, TestHarness } from '../testing/types.js';
+import type { Job } from './job.js';
+import { errorMessage } from '../util/errors.js';
+
+export interface Delivery {
+  /** The branch pushed to the remote. */
+  branch?: string;
+  /** The branch made in the local repository instead (push: none, the CLI). */
+  localBranch?: string;
+  sha?: string;
+  changes: FileChange[];
+  patch: string;
+}
+
+export interface Outcome {
+  status: Status;
+  reason: string;
+  flipping?: TestCase[];
+  transcript?: ChatMessage[];
+  workspace?: Workspace;
+  delivered?: Delivery;
+  coverage?: Report['coverage'];
+}
+
+export async function finish(job: Job, host: Host, harness: TestHarness, budget: Budget, outcome: Outcome): Promise<Report> {
+  const runs = [...harness.runs];
+  const firstRed = runs.find((r) => r.phase === 'reproduce' && !r.ok);
+  const lastVerify = runs.findLast((r) => r.phase === 'verify');
+  const report: Report = {
+    mode: job.mode,
+    status: outcome.status,
+    reason: outcome.reason,
+    prompt: job.settings.prompt || undefined,
+    commandSource: job.commandSource,
+    testCommand: job.testCommand,
+    failingBefore: job.mode === 'fix' && firstRed ? firstRed.parsed.failures : [],
+    failingAfter: lastVerify ? lastVerify.parsed.failures.map(({ file, name }) => ({ file, name })) : [],
+    flipping: outcome.flipping ?? [],
+    runs,
+    changes: outcome.delivered?.changes ?? [],
+    usage: {
+      turns: budget.turns,
+      promptTokens: budget.promptTokens,
+      completionTokens: budget.completionTokens,
+      costUsd: budget.costUsd,
+    },
+    coverage: outcome.coverage,
+    branch: outcome.delivered?.branch,
+    localBranch: outcome.delivered?.localBranch,
+    evidenceDir: job.evidenceDir,
+    source: job.source,
+    durationMs: Date.now() - job.startedAt,
+    notes: [],
+  };
+
+  await host.log.group('Evidence', async () => {
+    await writeEvidence(job.evidenceDir, {
+      report,
+      transcript: outcome.transcript ?? [],
+      patch: outcome.delivered?.patch,
+      redact: job.redactor.redact,
+    });
+    const uploaded = await host.uploadEvidence(job.evidenceDir);
+    report.artifactUrl = uploaded?.url;
+  });
+
+  if (report.branch && job.settings.push === 'pr' && job.github && job.baseBranch) {
+    const gh = job.github;
+    await host.log.group('Pull request', async () => {
+      try {
+        const pr = await openOrUpdatePr({
+          octokit: gh.octokit,
+          owner: gh.owner,
+          repo: gh.repo,
+          head: report.branch!,
+          base: job.baseBranch!,
+          title: prTitle(job, report),
+          body: job.redactor.redact(renderPrBody(report)),
+          draft: job.settings.draft,
+          labels: job.settings.labels,
+        });
+        report.prUrl = pr.url;
+        host.log.info(`${pr.created ? 'opened' : 'updated'} ${pr.url}`);
+        if (gh.commentOn !== undefined) {
+          await commentOnPr({
+            octokit: gh.octokit,
+            owner: gh.owner,
+            repo: gh.repo,
+            number: gh.commentOn,
+            marker: `redgreen:${report.branch}`,
+            body: `redgreen ${report.status === 'fixed' ? 'fixed' : 'worked on'} the failing check: ${pr.url}`,
+          });
+        }
+      } catch (e) {
+        report.status = 'error';
+        report.reason = `The fix was pushed to ${report.branch}, but the pull request could not be opened: ${errorMessage(e)}. Check that the token has pull-requests: write.`;
+      }
+    });
+  }
+  await host.writeSummary(job.redactor.redact(renderSummary(report)));
+  return report;
+}
+
+function prTitle(job: Job, report: Report): string {
+  if (job.mode === 'fix') {
+    const names = report.failingBefore.map((f) => f.name);
+    const what = names.length === 1 ? names[0] : `${names.length} failing tests`;
+    return `redgreen: fix ${what}${job.source?.ref ? ` on ${job.source.ref}` : ''}`.slice(0, 200);
+  }
+  if (job.mode === 'coverage') return `redgreen: raise test coverage to ${report.coverage?.after ?? '?'}%`;
+  const line = (job.settings.prompt.split('\n')[0] ?? 'task').slice(0, 120);
+  return `redgreen: ${line}`;
+}

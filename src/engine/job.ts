@@ -1,0 +1,47 @@
+// A job: everything the engine needs, resolved before it starts (from the Actions context or the CLI's flags).
+import type { ResolvedMode } from '../constants.js';
+import type { Report } from '../report/types.js';
+import type { Redactor } from '../safety/redact.js';
+import type { Settings } from '../settings.js';
+
+export interface PullRequestTarget {
+  owner: string;
+  repo: string;
+  /** Calls the GitHub API; built from the github-token. */
+  octokit: import('../delivery/pr.js').Octokit;
+  /** The pull request a failing run came from: it gets a comment linking the fix. */
+  commentOn?: number;
+}
+
+export interface Job {
+  mode: ResolvedMode;
+  settings: Settings;
+  testCommand: string;
+  /** One sentence: where the test command came from. */
+  commandSource: string;
+  setupCommands: string[];
+  /** The git top-level folder and the project folder inside it. */
+  repoRoot: string;
+  workDir: string;
+  /** The commit the fix branch starts from: the failing commit, or the ref the run was on. */
+  baseSha: string;
+  /** The branch that failed (fix) or the ref it ran on: the pull request goes into it. */
+  baseBranch?: string;
+  /** The branch to push. */
+  branch: string;
+  /** Pushing: the remote, and the token and server that authenticate it (Actions). */
+  remote: string;
+  auth?: { token: string; serverUrl: string };
+  github?: PullRequestTarget;
+  /** The failed job's log (fix mode on workflow_run), extra context for the model. */
+  failedLog?: string;
+  /** Reads AGENTS.md files from a trusted place (the base branch) instead of the working tree (untrusted pull request heads). */
+  readInstructions?: (relPath: string) => Promise<string | undefined>;
+  source: Report['source'];
+  evidenceDir: string;
+  /** The environment for test commands, without credentials. */
+  childEnv: Record<string, string>;
+  redactor: Redactor;
+  /** Milliseconds since epoch when the run started (the wall-clock budget counts from here). */
+  startedAt: number;
+}

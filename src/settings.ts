@@ -1,0 +1,127 @@
+// Reads every input once into one typed, validated Settings value; nothing downstream reads inputs.
+import { Inputs, Modes, PushModes, type Mode, type PushMode } from './constants.js';
+
+export interface Settings {
+  mode: Mode;
+  testCommand: string;
+  setupCommand: string;
+  prompt: string;
+  apiKey: string;
+  baseUrl?: string;
+  model: string;
+  githubToken: string;
+  maxIterations: number;
+  maxTokens: number;
+  maxCostUsd?: number;
+  maxMinutes: number;
+  testTimeoutSec: number;
+  push: PushMode;
+  branchPrefix: string;
+  coverageCommand: string;
+  coverageFile: string;
+  allowForks: boolean;
+  allowWorkflowEdits: boolean;
+  /** Absolute path of the project. */
+  workingDirectory: string;
+  /** Extra environment variable names to withhold and redact. */
+  secretEnv: string[];
+  draft: boolean;
+  labels: string[];
+  author: { name: string; email: string };
+}
+
+/** A bad input: the run ends as `error` with this message. */
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+export type InputReader = (name: string) => string;
+
+const Defaults = {
+  model: 'gpt-5-mini',
+  maxIterations: 30,
+  maxTokens: 2_000_000,
+  maxMinutes: 30,
+  testTimeoutSec: 600,
+  branchPrefix: 'redgreen/',
+  coverageFile: 'coverage/lcov.info',
+};
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[], fallback: T): T {
+  if (value === '') return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new SettingsError(`Input '${name}' is '${value}'; it must be one of: ${allowed.join(', ')}.`);
+}
+
+function positive(name: string, value: string, fallback: number, opts: { integer?: boolean } = {}): number {
+  if (value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (opts.integer && !Number.isInteger(n))) {
+    throw new SettingsError(`Input '${name}' is '${value}'; it must be a positive ${opts.integer ? 'whole ' : ''}number.`);
+  }
+  return n;
+}
+
+function bool(name: string, value: string): boolean {
+  const v = value.toLowerCase();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  throw new SettingsError(`Input '${name}' is '${value}'; it must be true or false.`);
+}
+
+function list(value: string): string[] {
+  return value
+    .split(/[,\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function parseAuthor(value: string): { name: string; email: string } {
+  if (value === '') return { name: 'redgreen[bot]', email: 'redgreen[bot]@users.noreply.github.com' };
+  const m = /^\s*(.+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value);
+  if (!m) throw new SettingsError(`Input 'commit-author' is '${value}'; write it as 'Name <email>'.`);
+  return { name: m[1]!, email: m[2]! };
+}
+
+/**
+ * Builds Settings from any source of inputs (the action's INPUT_* variables, the CLI's flags).
+ * `root` is the folder working-directory is relative to (the workspace).
+ */
+export function parseSettings(read: InputReader, root: string, resolvePath: (root: string, p: string) => string): Settings {
+  const get = (name: string): string => read(name).trim();
+  const baseUrl = get(Inputs.OpenAIBaseUrl);
+  if (baseUrl && !/^https?:\/\//.test(baseUrl)) {
+    throw new SettingsError(`Input 'openai-base-url' is '${baseUrl}'; it must start with http:// or https://.`);
+  }
+  const prefix = get(Inputs.BranchPrefix) || Defaults.branchPrefix;
+  if (!/^[A-Za-z0-9._\/-]+$/.test(prefix) || prefix.includes('..')) {
+    throw new SettingsError(`Input 'branch-prefix' is '${prefix}'; use letters, digits, '.', '_', '-' and '/'.`);
+  }
+  const maxCost = get(Inputs.MaxCostUsd);
+  return {
+    mode: oneOf(Inputs.Mode, get(Inputs.Mode), Modes, 'auto'),
+    testCommand: get(Inputs.TestCommand),
+    setupCommand: get(Inputs.SetupCommand),
+    prompt: get(Inputs.Prompt),
+    apiKey: get(Inputs.OpenAIApiKey),
+    baseUrl: baseUrl || undefined,
+    model: get(Inputs.Model) || Defaults.model,
+    githubToken: get(Inputs.GitHubToken),
+    maxIterations: positive(Inputs.MaxIterations, get(Inputs.MaxIterations), Defaults.maxIterations, { integer: true }),
+    maxTokens: positive(Inputs.MaxTokens, get(Inputs.MaxTokens), Defaults.maxTokens, { integer: true }),
+    maxCostUsd: maxCost === '' ? undefined : positive(Inputs.MaxCostUsd, maxCost, 0),
+    maxMinutes: positive(Inputs.MaxMinutes, get(Inputs.MaxMinutes), Defaults.maxMinutes),
+    testTimeoutSec: positive(Inputs.TestTimeout, get(Inputs.TestTimeout), Defaults.testTimeoutSec),
+    push: oneOf(Inputs.Push, get(Inputs.Push), PushModes, 'pr'),
+    branchPrefix: prefix,
+    coverageCommand: get(Inputs.CoverageCommand),
+    coverageFile: get(Inputs.CoverageFile) || Defaults.coverageFile,
+    allowForks: bool(Inputs.AllowForks, get(Inputs.AllowForks)),
+    allowWorkflowEdits: bool(Inputs.AllowWorkflowEdits, get(Inputs.AllowWorkflowEdits)),
+    workingDirectory: resolvePath(root, get(Inputs.WorkingDirectory) || '.'),
+    secretEnv: list(get(Inputs.SecretEnv)),
+    draft: bool(Inputs.Draft, get(Inputs.Draft)),
+    labels: list(get(Inputs.Labels)),
+    author: parseAuthor(get(Inputs.CommitAuthor)),
+  };
+}
