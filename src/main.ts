@@ -55,7 +55,8 @@ export async function run(): Promise<void> {
       core.setFailed(plan.reason);
       return;
     }
-    const { stepEnv, ...job } = plan.job;
+    const { stepEnv, notes, ...job } = plan.job;
+    for (const note of notes) core.info(`note: ${note}`);
     core.info(`mode: ${job.mode}; test command: ${job.testCommand} (${job.commandSource}); branch: ${job.branch}`);
     const model = createOpenAIClient({
       apiKey: settings.apiKey,
@@ -69,6 +70,7 @@ export async function run(): Promise<void> {
         evidenceDir,
         startedAt,
         redactor,
+        notes,
         childEnv: {
           ...childEnv(process.env, { withhold: settings.secretEnv, secrets: secretsOf(settings, stripped.found) }),
           ...stepEnv,

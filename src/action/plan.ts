@@ -1,5 +1,6 @@
 // From the Actions context to a Job: which mode, which command, which commit and branches, who may run it.
 import { getOctokit } from '@actions/github';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedMode } from '../constants.js';
 import { branchName } from '../delivery/branch.js';
@@ -10,7 +11,7 @@ import { branchOf, failingTarget, runUrl, type RunContext } from '../github/cont
 import { findFailedCommand } from '../github/failed-step.js';
 import type { Settings } from '../settings.js';
 
-export type Plan = { kind: 'run'; job: Omit<Job, 'childEnv' | 'redactor' | 'evidenceDir' | 'startedAt'> & { stepEnv: Record<string, string> } } | { kind: 'error'; mode: ResolvedMode; reason: string };
+export type Plan = { kind: 'run'; job: Omit<Job, 'childEnv' | 'redactor' | 'evidenceDir' | 'startedAt'> & { stepEnv: Record<string, string>; notes: string[] } } | { kind: 'error'; mode: ResolvedMode; reason: string };
 
 export function resolveMode(settings: Settings, ctx: RunContext): ResolvedMode {
   if (settings.mode !== 'auto') return settings.mode;
@@ -42,15 +43,21 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
   if (mode === 'task' && !settings.prompt) return error('Task mode needs the task in the prompt input.');
   if (mode === 'coverage' && !settings.coverageCommand) return error('Coverage mode needs the coverage-command input.');
 
-  if (!testCommand && mode === 'fix' && ctx.workflowRun) {
+  const notes: string[] = [];
+  if (!testCommand && mode === 'fix') {
+    // On workflow_run the failed run is another one; in an `if: failure()` step it is this job's own failed step.
     const found = await findFailedCommand({ api, ctx, workspace: repoRoot });
     if ('error' in found) return error(`No test-command was given and the failed step's command could not be found: ${found.error}`);
     testCommand = found.command;
     commandSource = found.source;
     failedLog = found.log;
     stepEnv = found.env;
-    if (!settings.setupCommand) setupCommands = found.setupCommands;
-    if (found.workingDirectory && settings.workingDirectory === repoRoot) workDir = path.resolve(repoRoot, found.workingDirectory);
+    notes.push(...found.notes);
+    // A fresh job must redo the failed job's earlier steps (install, build); in the failing job itself they already ran.
+    if (!settings.setupCommand && ctx.workflowRun) setupCommands = found.setupCommands;
+    if (found.workingDirectory && (await realpath(settings.workingDirectory)) === repoRoot) {
+      workDir = path.resolve(repoRoot, found.workingDirectory);
+    }
   }
   if (!testCommand) return error('Set the test-command input: the command that must pass (it can be left out only in fix mode on workflow_run).');
 
@@ -94,6 +101,7 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
       readInstructions,
       source: { repo: `${ctx.repo.owner}/${ctx.repo.repo}`, sha: head, ref: baseBranch, runUrl: ctx.workflowRun?.htmlUrl ?? runUrl(ctx) },
       stepEnv,
+      notes,
     },
   };
 }

@@ -60,7 +60,7 @@ export async function finish(job: Job, host: Host, harness: TestHarness, budget:
     evidenceDir: job.evidenceDir,
     source: job.source,
     durationMs: Date.now() - job.startedAt,
-    notes: [],
+    notes: [...(job.notes ?? [])],
   };
 
   await host.log.group('Evidence', async () => {

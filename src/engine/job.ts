@@ -42,6 +42,8 @@ export interface Job {
   /** The environment for test commands, without credentials. */
   childEnv: Record<string, string>;
   redactor: Redactor;
+  /** What the planning could not carry over or wants the reader to know, as sentences for the summary. */
+  notes?: string[];
   /** Milliseconds since epoch when the run started (the wall-clock budget counts from here). */
   startedAt: number;
 }
