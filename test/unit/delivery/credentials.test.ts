@@ -1,0 +1,89 @@
+// stripCredentials on a checkout configured the way actions/checkout and hand-written workflows leave it.
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stripCredentials } from '../../../src/delivery/credentials.js';
+import { Git } from '../../../src/delivery/git.js';
+import { isolatedEnv, makeRepo } from './repo.js';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('stripCredentials', () => {
+  it('takes out headers, helpers, URL tokens and included credential files, and restores the config byte for byte', async () => {
+    const repo = await makeRepo();
+    const configPath = path.join(repo.work, '.git', 'config');
+    // actions/checkout v6 keeps its header in a file under RUNNER_TEMP, included for this git dir.
+    const included = path.join(repo.root, 'git-credentials-1234.config');
+    await writeFile(included, `[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${b64('x-access-token:tok-included')}\n`);
+    const set = (...args: string[]) => repo.sh(['config', '--local', ...args]);
+    set('http.https://github.com/.extraheader', `AUTHORIZATION: basic ${b64('x-access-token:tok-header')}`);
+    set('http.extraheader', 'Authorization: bearer tok-bearer');
+    set('credential.helper', 'store');
+    set('credential.https://github.com.helper', '!f() { echo password=tok-helper; }; f');
+    set('remote.origin.url', 'https://x-access-token:tok-url@github.com/o/r.git');
+    set('remote.origin.pushurl', 'https://tok%2Dpush@github.com/o/r.git');
+    set('url.https://x-access-token:tok-insteadof@github.com/.insteadOf', 'https://github.com/');
+    set(`includeIf.gitdir:${path.join(repo.work, '.git')}.path`, included);
+    set('user.name', 'Kept Name');
+    const original = await readFile(configPath);
+    expect(repo.sh(['config', '--get-all', 'http.https://github.com/.extraheader'])).toContain('AUTHORIZATION');
+
+    const creds = await stripCredentials(repo.git);
+
+    expect(new Set(creds.found)).toEqual(
+      new Set([
+        `AUTHORIZATION: basic ${b64('x-access-token:tok-header')}`,
+        'tok-header',
+        'Authorization: bearer tok-bearer',
+        'tok-bearer',
+        '!f() { echo password=tok-helper; }; f',
+        'tok-url',
+        'tok%2Dpush',
+        'tok-push',
+        'tok-insteadof',
+        `AUTHORIZATION: basic ${b64('x-access-token:tok-included')}`,
+        'tok-included',
+      ]),
+    );
+    // What git itself now sees, includes followed: no credential is left anywhere in the local config.
+    const visible = repo.sh(['config', '--local', '--list', '--includes']);
+    expect(visible).not.toMatch(/tok-|extraheader|helper|insteadof|includeif/i);
+    expect(repo.sh(['config', '--get', 'remote.origin.url']).trim()).toBe('https://github.com/o/r.git');
+    expect(repo.sh(['config', '--get', 'remote.origin.pushurl']).trim()).toBe('https://github.com/o/r.git');
+    expect(repo.sh(['config', '--get', 'user.name']).trim()).toBe('Kept Name');
+    expect(creds.removed.length).toBeGreaterThanOrEqual(8);
+    // The included file is the checkout's to clean up; it is left as it was.
+    expect(await readFile(included, 'utf8')).toContain(b64('x-access-token:tok-included'));
+
+    await creds.restore();
+    expect(await readFile(configPath)).toEqual(original);
+    await creds.restore();
+    expect(await readFile(configPath)).toEqual(original);
+  });
+
+  it('leaves a config without credentials untouched', async () => {
+    const repo = await makeRepo();
+    repo.sh(['config', '--local', 'remote.origin.url', 'https://github.com/o/r.git']);
+    const configPath = path.join(repo.work, '.git', 'config');
+    const before = await readFile(configPath);
+    const mtime = (await stat(configPath)).mtimeMs;
+
+    const creds = await stripCredentials(repo.git);
+    await creds.restore();
+
+    expect(creds.found).toEqual([]);
+    expect(creds.removed).toEqual([]);
+    expect(await readFile(configPath)).toEqual(before);
+    expect((await stat(configPath)).mtimeMs).toBe(mtime);
+  });
+
+  it('works from a subfolder of the checkout', async () => {
+    const repo = await makeRepo();
+    repo.sh(['config', '--local', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic abcdefgh']);
+    const creds = await stripCredentials(new Git(path.join(repo.work, 'src'), { env: isolatedEnv }));
+    expect(creds.found).toContain('AUTHORIZATION: basic abcdefgh');
+    expect(repo.sh(['config', '--local', '--list'])).not.toContain('extraheader');
+    await creds.restore();
+    expect(repo.sh(['config', '--local', '--list'])).toContain('extraheader');
+  });
+});

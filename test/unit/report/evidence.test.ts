@@ -1,0 +1,101 @@
+// The evidence folder: every file written, big logs gzipped, secrets redacted everywhere, a readable transcript.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { GzipThreshold, writeEvidence } from '../../../src/report/evidence.js';
+import { renderTranscript } from '../../../src/report/transcript.js';
+import { Redactor } from '../../../src/safety/redact.js';
+import { tempDir } from '../delivery/tmp.js';
+import { failure, fixedReport, run } from './sample.js';
+
+const secret = 'sk-test-SECRET-0123456789';
+
+function transcript(): unknown[] {
+  return [
+    { role: 'system', content: 'You fix failing tests.' },
+    { role: 'user', content: [{ type: 'text', text: `Failing: math > adds. Key is ${secret}` }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"src/math.js"}' } }],
+    },
+    { role: 'tool', tool_call_id: 'call_1', content: `${'1: line\n'.repeat(2000)}` },
+    { type: 'function_call', call_id: 'fc_2', name: 'edit_file', arguments: '{"path":"src/math.js","old_string":"a - b","new_string":"a + b"}' },
+    { type: 'function_call_output', call_id: 'fc_2', output: 'Edited src/math.js' },
+    { role: 'assistant', content: 'Fixed the sign in add().' },
+    42,
+  ];
+}
+
+describe('writeEvidence', () => {
+  it('writes the report files next to the logs, gzips big logs and redacts everything it writes', async () => {
+    const dir = await tempDir('evidence');
+    await mkdir(path.join(dir, 'logs'));
+    const small = path.join(dir, 'logs', '01-reproduce.log');
+    const big = path.join(dir, 'logs', '02-verify.log');
+    await writeFile(small, 'FAIL math > adds\n');
+    const bigText = 'ok 1 - still passing\n'.repeat(Math.ceil((GzipThreshold + 1024) / 21));
+    await writeFile(big, bigText);
+
+    const redactor = new Redactor();
+    redactor.add(secret, { mask: false });
+    const report = fixedReport({
+      evidenceDir: dir,
+      reason: `Fixed; the key ${secret} was never needed.`,
+      failingBefore: [failure('math > adds', `expected "${secret}" to equal "x"`)],
+      runs: [run(1, { logFile: small }), run(2, { phase: 'verify', ok: true, exitCode: 0, logFile: big })],
+    });
+    const files = await writeEvidence(dir, {
+      report,
+      transcript: transcript(),
+      patch: `diff --git a/x b/x\n+const key = "${secret}";\n`,
+      redact: redactor.redact,
+    });
+
+    expect(files).toEqual([
+      'fix.patch',
+      'junit.xml',
+      'logs/01-reproduce.log',
+      'logs/02-verify.log.gz',
+      'report.json',
+      'summary.md',
+      'transcript.json',
+      'transcript.md',
+    ]);
+    for (const file of files.filter((f) => !f.endsWith('.gz'))) {
+      const content = await readFile(path.join(dir, file), 'utf8');
+      expect(content, file).not.toContain(secret);
+    }
+    expect(gunzipSync(await readFile(`${big}.gz`)).toString('utf8')).toBe(bigText);
+
+    const written = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as { reason: string; runs: Array<{ logFile: string }> };
+    expect(written.reason).toBe('Fixed; the key *** was never needed.');
+    expect(written.runs.map((r) => r.logFile)).toEqual([small, `${big}.gz`]);
+    expect(await readFile(path.join(dir, 'fix.patch'), 'utf8')).toContain('+const key = "***";');
+    expect(await readFile(path.join(dir, 'junit.xml'), 'utf8')).toContain('<testsuite name="#2 verify: npm test"');
+    expect(await readFile(path.join(dir, 'summary.md'), 'utf8')).toMatch(/^## ✅ redgreen: fixed/);
+  });
+
+  it('writes no patch when there is none, and works without a logs folder', async () => {
+    const dir = path.join(await tempDir('evidence'), 'fresh');
+    const files = await writeEvidence(dir, { report: fixedReport({ evidenceDir: dir }), transcript: [], redact: (s) => s });
+    expect(files).toEqual(['junit.xml', 'report.json', 'summary.md', 'transcript.json', 'transcript.md']);
+  });
+});
+
+describe('renderTranscript', () => {
+  it('shows each message, each tool call with its arguments, and a bounded view of each result', () => {
+    const md = renderTranscript(transcript());
+    expect(md).toContain('## 1. system');
+    expect(md).toContain('## 3. assistant\n\n**Tool call** `read_file` (call_1)');
+    expect(md).toContain('"path": "src/math.js"');
+    expect(md).toContain('## 4. result of read_file');
+    expect(md).toMatch(/… [\d,]+ characters elided …/);
+    expect(md).toContain('## 5. tool call\n\n**Tool call** `edit_file` (fc_2)');
+    expect(md).toContain('## 6. result of edit_file\n\n```text\nEdited src/math.js\n```');
+    expect(md).toContain('Fixed the sign in add().');
+    expect(md).toContain('## 8. item\n\n```text\n42\n```');
+    expect(md.length).toBeLessThan(20_000);
+  });
+});
