@@ -36,7 +36,6 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(`\n${renderTerminal(report)}\n`);
   if (report.localBranch) process.stdout.write(`The fix is on the local branch ${report.localBranch}.\n`);
   if (report.branch) process.stdout.write(`Pushed: ${report.branch}\n`);
-  process.stdout.write(`Evidence: ${report.evidenceDir}\n`);
   return report.status === 'error' ? 1 : 0;
 }
 

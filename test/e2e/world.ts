@@ -73,6 +73,8 @@ export async function makeWorld(o: WorldOptions): Promise<World> {
         openai: { url: model.url },
         github: { url: gh.url },
         timeoutMs: 240_000,
+        // REDGREEN_ENTRY runs a private bundle (node scripts/build.js .tmp/dist-x) instead of dist/.
+        ...(process.env.REDGREEN_ENTRY ? { entry: process.env.REDGREEN_ENTRY } : {}),
         ...opts,
         env: { ...toolchainEnv, ...opts.env },
       }),
