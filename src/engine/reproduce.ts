@@ -1,9 +1,9 @@
 // Reproduction before any model call: set up, run the full command, and tell a real failure from a flaky or absent one.
-import { checkFlaky } from '../testing/flaky.js';
+import { checkFlaky, sameCase } from '../testing/flaky.js';
 import type { TestCase, TestHarness, TestRun } from '../testing/types.js';
 
 export type Reproduction =
-  | { kind: 'red'; run: TestRun }
+  | { kind: 'red'; run: TestRun; /** Failures that flipped on rerun: left out of the fix, named in the report. */ flipping: TestCase[] }
   | { kind: 'green'; reason: string }
   | { kind: 'flaky'; flipping: TestCase[]; reason: string }
   | { kind: 'broken'; reason: string };
@@ -49,7 +49,7 @@ export async function reproduce(
   const first = await harness.run({ phase: 'reproduce' });
   log(`reproduce: ${describe(first)}`);
   // A task only needs to know where the tests stand; a failure to fix must be confirmed and checked for flakiness.
-  if (!opts.confirm) return first.ok ? { kind: 'green', reason: 'The test command passes.' } : { kind: 'red', run: first };
+  if (!opts.confirm) return first.ok ? { kind: 'green', reason: 'The test command passes.' } : { kind: 'red', run: first, flipping: [] };
   if (first.ok) {
     const again = await harness.run({ phase: 'recheck' });
     log(`recheck: ${describe(again)}`);
@@ -68,17 +68,22 @@ export async function reproduce(
     };
   }
   if (first.timedOut && first.parsed.failures.length === 0) {
-    return { kind: 'red', run: first };
+    return { kind: 'red', run: first, flipping: [] };
   }
   const flaky = await checkFlaky(harness, first);
-  if (flaky.flaky) {
-    return {
-      kind: 'flaky',
-      flipping: flaky.flipping,
-      reason: `The failing tests passed when run again (${flaky.runs.length} reruns): the failure is flaky.`,
-    };
+  if (!flaky.flaky) return { kind: 'red', run: first, flipping: [] };
+  const steady = first.parsed.failures.filter((f) => !flaky.flipping.some((t) => sameCase(t, f)));
+  const failedEveryTime = flaky.runs.every((r) => !r.ok);
+  if (steady.length > 0 && failedEveryTime) {
+    // Some tests fail every time and others flip: fix the steady ones, report the flaky ones.
+    log(`flaky: ${flaky.flipping.map((t) => t.name).join('; ')}; fixing the ${steady.length} that fail every time`);
+    return { kind: 'red', run: { ...first, parsed: { ...first.parsed, failures: steady } }, flipping: flaky.flipping };
   }
-  return { kind: 'red', run: first };
+  return {
+    kind: 'flaky',
+    flipping: flaky.flipping,
+    reason: `The failing tests passed when run again (${flaky.runs.length} reruns): the failure is flaky.`,
+  };
 }
 
 export function describe(run: TestRun): string {

@@ -92,13 +92,15 @@ async function fixOrTask(job: Job, host: Host, deps: EngineDeps, harness: TestHa
     job.mode === 'fix'
       ? fixMessage(job, projectDigest(job, initial))
       : taskMessage(job, initial.ok ? `It passes now (${describe(initial)}).` : `It fails now:\n\n${projectDigest(job, initial)}`);
-  return work(job, host, deps, harness, budget, {
+  const flipping = repro.kind === 'red' ? repro.flipping : [];
+  const outcome = await work(job, host, deps, harness, budget, {
     policy: {},
     firstMessage,
     targets: initial.parsed.failures.map(({ file, name }) => ({ file, name })),
     verify,
     success: job.mode === 'fix' ? 'fixed' : 'completed',
   });
+  return flipping.length ? { ...outcome, flipping } : outcome;
 }
 
 function fixMessage(job: Job, reproDigest: string): string {
