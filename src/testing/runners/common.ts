@@ -3,10 +3,23 @@ import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { projectPath } from '../frames.js';
 import type { ParsedResult, RunnerKind, TestCase, TestFailure } from '../types.js';
+import type { z } from 'zod';
 import type { ParseContext } from './types.js';
 
 /** Reports larger than this are not read (the output is parsed instead). */
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
+
+/** JSON text checked against a schema; undefined when it is not JSON or not of that shape. */
+export function parseJson<T>(schema: z.ZodType<T>, text: string): T | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /** Separator of suite and test titles in TestCase.name for the JavaScript runners. */
 export const TITLE_SEP = ' > ';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { boundText, dedent, projectFrames } from '../frames.js';
 import type { ParsedResult, TestCase, TestFailure } from '../types.js';
-import { result } from './common.js';
+import { parseJson as parseWith, result } from './common.js';
 import type { ParseContext, RunnerSpec } from './types.js';
 
 /** One line of `go test -json` (cmd/test2json); Go 1.24 adds build events keyed by ImportPath. */
@@ -30,15 +30,8 @@ function parseJson(lines: string[], ctx: ParseContext): ParsedResult {
   let skipped = 0;
   for (const line of lines) {
     if (!line.startsWith('{')) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const parsed = Event.safeParse(json);
-    if (!parsed.success) continue;
-    const e = parsed.data;
+    const e = parseWith(Event, line);
+    if (!e) continue;
     const pkg = e.Package ?? e.ImportPath ?? '';
     const key = e.Test ? `${pkg}\u0000${e.Test}` : pkg;
     if ((e.Action === 'output' || e.Action === 'build-output') && e.Output !== undefined) {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { plainText } from '../ansi.js';
 import { messageOf, projectFrames } from '../frames.js';
 import type { TestCase, TestFailure } from '../types.js';
-import { countsIn, escapeRegex, fileFromRunner, isFileCase, namesPattern, pick, readFresh, result, targetFiles, TITLE_SEP } from './common.js';
+import { countsIn, escapeRegex, fileFromRunner, isFileCase, namesPattern, parseJson, pick, readFresh, result, targetFiles, TITLE_SEP } from './common.js';
 import type { ParseContext, RunnerSpec } from './types.js';
 
 const REPORT = 'jest.json';
@@ -83,17 +83,11 @@ export const jest: RunnerSpec = {
   async readReport(ctx) {
     const text = await readFresh(join(ctx.reportDir, REPORT), ctx.startedAt);
     if (!text) return undefined;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    const parsed = Report.safeParse(json);
-    if (!parsed.success) return undefined;
+    const data = parseJson(Report, text);
+    if (!data) return undefined;
     const failures: TestFailure[] = [];
     const passed: TestCase[] = [];
-    for (const suite of parsed.data.testResults) {
+    for (const suite of data.testResults) {
       const file = fileFromRunner(suite.name, ctx);
       let failedHere = 0;
       for (const a of suite.assertionResults) {
@@ -107,7 +101,7 @@ export const jest: RunnerSpec = {
       // A suite that failed without a failing test did not run (syntax error, failing import).
       if (suite.status === 'failed' && failedHere === 0) failures.push(failureFromText({ file, name: file }, suite.message ?? '', ctx));
     }
-    const r = parsed.data;
+    const r = data;
     return result('jest', 'report', failures, passed, {
       passed: r.numPassedTests ?? passed.length,
       failed: Math.max(r.numFailedTests ?? 0, failures.length),

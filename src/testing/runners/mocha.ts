@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { plainText } from '../ansi.js';
 import { boundText, messageOf, projectFrames } from '../frames.js';
 import type { ParsedResult, TestCase, TestFailure } from '../types.js';
-import { fileFromRunner, isFileCase, namesPattern, readFresh, result, TITLE_SEP } from './common.js';
+import { fileFromRunner, isFileCase, namesPattern, parseJson, readFresh, result, TITLE_SEP } from './common.js';
 import type { ParseContext, RunnerSpec } from './types.js';
 
 const REPORT = 'mocha.json';
@@ -105,15 +105,9 @@ function failuresFromOutput(lines: string[], ctx: ParseContext): TestFailure[] {
 }
 
 function fromJson(text: string, ctx: ParseContext, source: 'report' | 'output'): ParsedResult | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = Report.safeParse(json);
-  if (!parsed.success) return undefined;
-  const { stats, failures, passes } = parsed.data;
+  const data = parseJson(Report, text);
+  if (!data) return undefined;
+  const { stats, failures, passes } = data;
   return result(
     'mocha',
     source,
