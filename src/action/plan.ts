@@ -40,6 +40,14 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
         'Check out the failing commit first: actions/checkout with `ref: ${{ github.event.workflow_run.head_sha }}`.',
     );
   }
+  // actions/checkout takes the merge commit for pull_request events: a fix on it would carry the base branch into the PR's.
+  if (mode === 'fix' && !ctx.workflowRun && ctx.pullRequest && head !== ctx.pullRequest.headSha) {
+    return error(
+      `The workspace is at ${head.slice(0, 7)}, not at the head of pull request #${ctx.pullRequest.number} (${ctx.pullRequest.headSha.slice(0, 7)}); ` +
+        `a fix made there would bring other commits into ${ctx.pullRequest.headRef}. ` +
+        'Check out the head of the pull request: actions/checkout with `ref: ${{ github.event.pull_request.head.sha }}`.',
+    );
+  }
   if (mode === 'task' && !settings.prompt) return error('Task mode needs the task in the prompt input.');
   if (mode === 'coverage' && !settings.coverageCommand) return error('Coverage mode needs the coverage-command input.');
 
