@@ -9,17 +9,22 @@ export interface Limits {
   deadline: number;
 }
 
-/** USD for the given tokens, or undefined when the model's price is not known. */
+/**
+ * USD for the given tokens, or undefined when the model's price is not known. A base URL the price list
+ * knows (Azure, OpenRouter) is priced as that provider; any other (a gateway, a proxy, a local server)
+ * is priced by the model's name, since a gateway serving gpt-5-mini costs what OpenAI charges for it.
+ */
 export function priceOf(model: string, promptTokens: number, completionTokens: number, baseUrl?: string): number | undefined {
-  try {
-    const r = calcPrice({ input_tokens: promptTokens, output_tokens: completionTokens }, model, {
-      providerId: baseUrl ? undefined : 'openai',
-      providerApiUrl: baseUrl,
-    });
-    return r ? r.total_price : undefined;
-  } catch {
-    return undefined;
-  }
+  const usage = { input_tokens: promptTokens, output_tokens: completionTokens };
+  const attempt = (options: Parameters<typeof calcPrice>[2]): number | undefined => {
+    try {
+      return calcPrice(usage, model, options)?.total_price;
+    } catch {
+      return undefined;
+    }
+  };
+  if (!baseUrl) return attempt({ providerId: 'openai' });
+  return attempt({ providerApiUrl: baseUrl }) ?? attempt({});
 }
 
 export function isPriceKnown(model: string, baseUrl?: string): boolean {

@@ -33,6 +33,7 @@ export async function stripCredentials(git: Git): Promise<StrippedCredentials> {
   const found = new Set<string>();
   const removed: string[] = [];
   const includedOrigins = new Set<string>();
+  const blanked = new Map<string, Buffer>();
 
   for (const entry of await listLocal(git, true)) {
     const kind = classify(entry.key, entry.value);
@@ -61,6 +62,13 @@ export async function stripCredentials(git: Git): Promise<StrippedCredentials> {
       removed.push(inc.key);
       await git.configUnset(inc.key, inc.value);
     }
+    // The included file itself stays where every process can read it (checkout v6 keeps it in RUNNER_TEMP): blank it for the run.
+    for (const file of targets) {
+      const bytes = await readFile(file).catch(() => undefined);
+      if (bytes === undefined) continue;
+      blanked.set(file, bytes);
+      await writeFile(file, '');
+    }
   }
 
   let restored = removed.length === 0;
@@ -70,6 +78,7 @@ export async function stripCredentials(git: Git): Promise<StrippedCredentials> {
     async restore() {
       if (restored) return;
       await writeFile(configPath, original);
+      for (const [file, bytes] of blanked) await writeFile(file, bytes);
       restored = true;
     },
   };

@@ -3,6 +3,13 @@
 /** Names that are never passed to a child, whatever the user says. */
 const WITHHELD = [/^INPUT_/, /^ACTIONS_/, /^GITHUB_TOKEN$/, /^GH_TOKEN$/, /^GITHUB_PAT$/, /^OPENAI_API_KEY$/];
 
+/**
+ * The runner's file commands. Through them a test (or code the model wrote) could poison the environment of
+ * the steps after this one, forge this step's outputs, or flood its summary (vitest writes one when it sees
+ * GITHUB_STEP_SUMMARY). They point to /dev/null rather than nowhere, so `echo X >> "$GITHUB_ENV"` still works.
+ */
+const FILE_COMMANDS = ['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'];
+
 export function childEnv(
   base: NodeJS.ProcessEnv,
   opts: { withhold: string[]; secrets: string[] },
@@ -16,6 +23,7 @@ export function childEnv(
     if (opts.secrets.some((s) => s.length >= 8 && value.includes(s))) continue;
     out[name] = value;
   }
+  for (const name of FILE_COMMANDS) if (out[name] !== undefined) out[name] = '/dev/null';
   // Tests should not wait for a terminal or paint colours into the logs the digest reads.
   out.CI = out.CI ?? 'true';
   out.NO_COLOR = '1';

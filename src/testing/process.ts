@@ -1,6 +1,7 @@
 // Runs one shell command in its own process group, bounded in time, with its output redacted into a log file.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -37,6 +38,13 @@ const DRAIN_MS = 1000;
 /** Process groups started here and not yet known to be finished. */
 const running = new Set<number>();
 
+/**
+ * Every process a run starts inherits `REDGREEN_TEST_RUN=<tag>`, so one that left the process group (a server
+ * spawned `detached`, a daemon) can still be found. The tags of every run so far, for the sweep at shutdown.
+ */
+const TAG = 'REDGREEN_TEST_RUN';
+const tags = new Set<string>();
+
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
@@ -47,13 +55,69 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** Kills every process group still running (for shutdown). Returns how many were signalled. */
+/**
+ * Live processes (read from /proc; none where there is none) that carry one of `runTags` or, when `root` is
+ * given, descend from it: the tag finds a process whose parent is gone, the tree one that dropped its environment.
+ */
+function strays(runTags: ReadonlySet<string>, root?: number): number[] {
+  let pids: number[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  } catch {
+    return [];
+  }
+  const parents = new Map<number, number>();
+  const found = new Set<number>();
+  for (const pid of pids) {
+    if (pid === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state === 'Z') continue;
+      parents.set(pid, Number(ppid));
+      const tagged = readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .some((v) => v.startsWith(`${TAG}=`) && runTags.has(v.slice(TAG.length + 1)));
+      if (tagged) found.add(pid);
+    } catch {
+      // Gone already, or not ours to read.
+    }
+  }
+  if (root !== undefined) {
+    for (const pid of parents.keys()) {
+      for (let p = pid, depth = 0; p > 1 && depth < 64; p = parents.get(p) ?? 0, depth++) {
+        if (p === root) {
+          found.add(pid);
+          break;
+        }
+      }
+    }
+  }
+  return [...found];
+}
+
+function killPids(pids: Iterable<number>): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+/**
+ * For shutdown: kills every process group still running, and every process any run started that left its
+ * group. Returns how many groups were signalled.
+ */
 export function killAllRunning(): number {
   let killed = 0;
   for (const pgid of running) {
     if (signalGroup(pgid, 'SIGKILL')) killed++;
   }
   running.clear();
+  killPids(strays(tags));
+  tags.clear();
   return killed;
 }
 
@@ -79,10 +143,11 @@ export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
   };
 
   const started = performance.now();
+  const tag = randomUUID();
   // `exec 2>&1` first: one pipe for both streams keeps their lines in the order they were written.
   const child = spawn('bash', ['-c', `exec 2>&1\n${opts.command}`], {
     cwd: opts.cwd,
-    env: opts.env,
+    env: { ...opts.env, [TAG]: tag },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -118,6 +183,7 @@ export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
   }
   const pgid = child.pid!;
   running.add(pgid);
+  tags.add(tag);
 
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -129,11 +195,17 @@ export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
   clearTimeout(timer);
   if (first === 'timeout') {
     timedOut = true;
+    // The tree is whole while the command still runs: note every process in it before signals break it up.
+    const tree = strays(new Set([tag]), pgid);
     signalGroup(pgid, 'SIGTERM');
     const deadline = performance.now() + GRACE_MS;
     while (performance.now() < deadline && signalGroup(pgid, 0)) await sleep(100);
+    // A hung run goes whole, including what left its group.
+    killPids(new Set([...tree, ...strays(new Set([tag]))]));
   }
-  // Whatever the command left behind in its group (servers, watchers, `sleep &`) goes now.
+  // Whatever the command left behind in its group (watchers, `sleep &`) goes now. What a finished command
+  // started in a session of its own (a database a setup command daemonized) lives on for the later runs,
+  // until killAllRunning at the end.
   signalGroup(pgid, 'SIGKILL');
   running.delete(pgid);
   const exit = await exited;

@@ -20,6 +20,9 @@ describe('Budget', () => {
   it('prices known OpenAI models from the maintained price list and stops at the cost cap', () => {
     expect(isPriceKnown('gpt-5-mini')).toBe(true);
     expect(isPriceKnown('scripted-demo')).toBe(false);
+    // A gateway or local server serving a known model costs what the model costs.
+    expect(isPriceKnown('gpt-5-mini', 'http://127.0.0.1:9/v1')).toBe(true);
+    expect(isPriceKnown('scripted-demo', 'http://127.0.0.1:9/v1')).toBe(false);
     const million = priceOf('gpt-5-mini', 1_000_000, 0)!;
     expect(million).toBeGreaterThan(0);
     const b = new Budget({ maxTurns: 100, maxTokens: 1e12, maxCostUsd: million / 2, deadline: Infinity }, 'gpt-5-mini');
