@@ -9,6 +9,7 @@ import { createOpenAIClient } from './agent/model.js';
 import { Outputs, type ResolvedMode, type Status } from './constants.js';
 import { stripCredentials } from './delivery/credentials.js';
 import { Git } from './delivery/git.js';
+import { emptyReport } from './engine/finish.js';
 import { runJob } from './engine/run.js';
 import { createGitHubApi } from './github/api.js';
 import { readRunContext } from './github/context.js';
@@ -122,20 +123,7 @@ async function finishEarly(
   redactor: Redactor,
   r: { mode: ResolvedMode; status: Status; reason: string; evidenceDir: string; startedAt: number },
 ): Promise<void> {
-  const report: Report = {
-    mode: r.mode,
-    status: r.status,
-    reason: r.reason,
-    failingBefore: [],
-    failingAfter: [],
-    flipping: [],
-    runs: [],
-    changes: [],
-    usage: { turns: 0, promptTokens: 0, completionTokens: 0 },
-    evidenceDir: r.evidenceDir,
-    durationMs: Date.now() - r.startedAt,
-    notes: [],
-  };
+  const report = emptyReport(r);
   setOutputs(report);
   await host.writeSummary(redactor.redact(renderSummary(report)));
 }

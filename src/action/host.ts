@@ -4,6 +4,16 @@ import { ArtifactName } from '../constants.js';
 import type { Host } from '../host.js';
 import { uploadEvidence } from '../report/artifact.js';
 
+/**
+ * Artifact names are unique per workflow run: one per job, and one per attempt when a run is re-run.
+ * (Matrix jobs share a job id: set a distinct job name or run redgreen once per workflow.)
+ */
+export function artifactName(env: NodeJS.ProcessEnv): string {
+  const job = env.GITHUB_JOB ? `-${env.GITHUB_JOB}` : '';
+  const attempt = Number(env.GITHUB_RUN_ATTEMPT ?? '1') > 1 ? `-attempt-${env.GITHUB_RUN_ATTEMPT}` : '';
+  return `${ArtifactName}${job}${attempt}`;
+}
+
 export function actionsHost(): Host {
   return {
     log: {
@@ -20,7 +30,7 @@ export function actionsHost(): Host {
         }
       },
     },
-    uploadEvidence: (dir) => uploadEvidence(dir, ArtifactName),
+    uploadEvidence: (dir) => uploadEvidence(dir, artifactName(process.env)),
     async writeSummary(markdown) {
       try {
         await core.summary.addRaw(markdown, true).write();

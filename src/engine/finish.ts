@@ -32,14 +32,30 @@ export interface Outcome {
   coverage?: Report['coverage'];
 }
 
+/** A report with nothing in it yet: what a run that ends before its first test (skipped, bad configuration) reports. */
+export function emptyReport(r: { mode: Report['mode']; status: Status; reason: string; evidenceDir: string; startedAt: number }): Report {
+  return {
+    mode: r.mode,
+    status: r.status,
+    reason: r.reason,
+    failingBefore: [],
+    failingAfter: [],
+    flipping: [],
+    runs: [],
+    changes: [],
+    usage: { turns: 0, promptTokens: 0, completionTokens: 0 },
+    evidenceDir: r.evidenceDir,
+    durationMs: Date.now() - r.startedAt,
+    notes: [],
+  };
+}
+
 export async function finish(job: Job, host: Host, harness: TestHarness, budget: Budget, outcome: Outcome): Promise<Report> {
   const runs = [...harness.runs];
   const firstRed = runs.find((r) => r.phase === 'reproduce' && !r.ok);
   const lastVerify = runs.findLast((r) => r.phase === 'verify');
   const report: Report = {
-    mode: job.mode,
-    status: outcome.status,
-    reason: outcome.reason,
+    ...emptyReport({ mode: job.mode, status: outcome.status, reason: outcome.reason, evidenceDir: job.evidenceDir, startedAt: job.startedAt }),
     prompt: job.settings.prompt || undefined,
     commandSource: job.commandSource,
     testCommand: job.testCommand,
@@ -57,9 +73,7 @@ export async function finish(job: Job, host: Host, harness: TestHarness, budget:
     coverage: outcome.coverage,
     branch: outcome.delivered?.branch,
     localBranch: outcome.delivered?.localBranch,
-    evidenceDir: job.evidenceDir,
     source: job.source,
-    durationMs: Date.now() - job.startedAt,
     notes: [...(job.notes ?? [])],
   };
 

@@ -1,5 +1,6 @@
 // A job: everything the engine needs, resolved before it starts (from the Actions context or the CLI's flags).
 import type { ResolvedMode } from '../constants.js';
+import type { Octokit } from '../delivery/pr.js';
 import type { Report } from '../report/types.js';
 import type { Redactor } from '../safety/redact.js';
 import type { Settings } from '../settings.js';
@@ -8,7 +9,7 @@ export interface PullRequestTarget {
   owner: string;
   repo: string;
   /** Calls the GitHub API; built from the github-token. */
-  octokit: import('../delivery/pr.js').Octokit;
+  octokit: Octokit;
   /** The pull request a failing run came from: it gets a comment linking the fix. */
   commentOn?: number;
 }

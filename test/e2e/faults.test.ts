@@ -3,7 +3,6 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ArtifactName } from '../../src/constants.js';
 import { remoteBranches } from '../support/git.js';
 import type { ModelStep } from '../support/openai-server.js';
 import { keepTempDirsOnFailure, makeTempDir } from '../support/tmp.js';
@@ -124,7 +123,7 @@ describe('a test that floods its output', () => {
     expect(first).toContain('includes both ends');
     expect(first).toContain('Expected values to be strictly deep-equal');
 
-    const files = world.gh.artifactFiles(ArtifactName);
+    const files = world.gh.artifactFiles(world.gh.state.artifacts[0]!.name);
     const reproName = Object.keys(files).find((name) => /^logs\/.*reproduce.*\.gz$/.test(name));
     expect(reproName, Object.keys(files).join(', ')).toBeDefined();
     const compressed = files[reproName!]!;

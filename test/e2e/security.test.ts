@@ -5,7 +5,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ArtifactName } from '../../src/constants.js';
 import { TestSecrets, type ActionResult } from '../support/action.js';
 import { workflowRunEvent } from '../support/events.js';
 import { changedFiles, freshClone, remoteBranches } from '../support/git.js';
@@ -50,7 +49,7 @@ function leaks(where: string, text: string, forms: string[]): string[] {
 /** The artifact's files as text, compressed logs unpacked. */
 function artifactTexts(w: World): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, bytes] of Object.entries(w.gh.artifactFiles(ArtifactName))) {
+  for (const [name, bytes] of Object.entries(w.gh.artifactFiles(w.gh.state.artifacts[0]!.name))) {
     out[name] = (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
   }
   return out;

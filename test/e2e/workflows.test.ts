@@ -2,7 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ArtifactName } from '../../src/constants.js';
 import { workflowRunEvent, pullRequestEvent } from '../support/events.js';
 import { cloneWorkspace, commitToRemote, git, log, remoteBranches } from '../support/git.js';
 import type { GitHubServer } from '../support/github-server.js';
@@ -96,7 +95,7 @@ describe('fix on workflow_run without a test-command', () => {
     expect(first).not.toContain('Syncing repository');
 
     // The install step ran, as setup, before the reproduction.
-    const files = world.gh.artifactFiles(ArtifactName);
+    const files = world.gh.artifactFiles(world.gh.state.artifacts[0]!.name);
     const logs = Object.keys(files).filter((n) => n.startsWith('logs/')).sort();
     expect(logs[0]).toMatch(/^logs\/01-setup\.log$/);
     expect(logs[1]).toMatch(/^logs\/02-reproduce\.log$/);
@@ -236,7 +235,7 @@ describe('fix in an `if: failure()` step of the failing job', () => {
     expect(result.outputs.status).toBe('fixed');
     expect(result.summary).toMatch(/\(found from: [^)]*step "Run npm test" of job "test"/);
     // The install step already ran in this very job: it is not run again.
-    expect(Object.keys(world.gh.artifactFiles(ArtifactName)).filter((n) => n.includes('setup'))).toEqual([]);
+    expect(Object.keys(world.gh.artifactFiles(world.gh.state.artifacts[0]!.name)).filter((n) => n.includes('setup'))).toEqual([]);
     expect(world.gh.state.pulls.map((p) => [p.head, p.base])).toEqual([[`redgreen/fix/main-${world.sha.slice(0, 7)}`, 'main']]);
   });
 
