@@ -2,6 +2,7 @@
 import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findNearest, replaceOnce } from './edit.js';
+import { syntaxError } from './lint.js';
 
 /** A refused or failed tool call; its message goes back to the model as the tool result. */
 export class ToolError extends Error {
@@ -120,10 +121,11 @@ export class Workspace {
   async write(given: unknown, content: unknown): Promise<string> {
     if (typeof content !== 'string') throw new ToolError('content must be a string.');
     const [abs, rel] = await this.resolve(given, true);
+    const before = await readFile(abs, 'utf8').catch(() => undefined);
     await mkdir(path.dirname(abs), { recursive: true });
     await writeFile(abs, content);
     this.touched.add(rel);
-    return `wrote ${rel} (${content.split('\n').length} lines)`;
+    return withSyntaxCheck(abs, rel, before, `wrote ${rel} (${content.split('\n').length} lines)`);
   }
 
   async edit(given: unknown, oldString: unknown, newString: unknown): Promise<string> {
@@ -147,8 +149,14 @@ export class Workspace {
     }
     await writeFile(abs, result.text);
     this.touched.add(rel);
-    return `edited ${rel} at line ${result.line}${result.fuzzy ? ' (matched ignoring whitespace)' : ''}`;
+    return withSyntaxCheck(abs, rel, text, `edited ${rel} at line ${result.line}${result.fuzzy ? ' (matched ignoring whitespace)' : ''}`);
   }
+}
+
+/** The change stays written; a syntax error is reported with it so the next step can mend it. */
+async function withSyntaxCheck(abs: string, rel: string, before: string | undefined, done: string): Promise<string> {
+  const error = await syntaxError(abs, rel, before);
+  return error ? `${done}, but ${rel} no longer parses:\n${error}` : done;
 }
 
 function clampLine(value: unknown, fallback: number, total: number): number {

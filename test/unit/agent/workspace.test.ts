@@ -74,4 +74,17 @@ describe('Workspace confinement', () => {
     await refuse(ws.edit('src/missing.js', 'a', 'b'), /write_file/);
     expect([...ws.touched]).toEqual(['src/a.js']);
   });
+
+  it('reports a syntax error right after a write or an edit that breaks a file', async () => {
+    const ws = await Workspace.open(root, { allowWorkflowEdits: false });
+    expect(await ws.edit('src/a.js', 'const b = 2;', 'const b = ;')).toMatch(/no longer parses:[\s\S]*SyntaxError/);
+    expect(await ws.edit('src/a.js', 'const b = ;', 'const b = 2;')).toBe('edited src/a.js at line 2');
+    expect(await ws.write('data.json', '{"a": 1,}')).toMatch(/data\.json no longer parses/);
+    expect(await ws.write('mod.py', 'def f(:\n  pass\n')).toMatch(/mod\.py no longer parses:[\s\S]*SyntaxError/);
+    expect(await ws.write('ok.py', 'def f():\n    return 1\n')).toBe('wrote ok.py (3 lines)');
+    expect(await ws.write('notes.txt', 'anything {')).toBe('wrote notes.txt (1 lines)');
+    // Only errors the change brought in: a JSX file, or a file that did not parse before, is not blamed on the edit.
+    expect(await ws.write('view.js', 'export const v = <div className="x" />;\n')).toBe('wrote view.js (2 lines)');
+    expect(await ws.edit('view.js', 'className="x"', 'className="y"')).toBe('edited view.js at line 1');
+  });
 });
