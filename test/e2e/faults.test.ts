@@ -49,6 +49,18 @@ describe('a model API that fails', () => {
     expect(result.stdout).toMatch(/model API: connection failed; retry 1/);
   });
 
+  it('shrinks the request after a context-length error and goes on to the fix', async () => {
+    const fix = await readFix('node-test');
+    world = await makeWorld({ project: 'node-test', script: [{ status: 400, contextLength: true }, ...fixingScript(fix)] });
+    const result = await world.run({ inputs });
+
+    expect(result.outputs.status).toBe('fixed');
+    expect(world.model.completions[0]!.status).toBe(400);
+    expect(result.stdout).toMatch(/context too long; shrinking the request to 128 KiB/);
+    // The retried request fits the smaller budget.
+    expect(world.model.completions[1]!.bytes).toBeLessThanOrEqual(128 * 1024);
+  });
+
   it('stops at once with an error when the key is rejected', async () => {
     world = await makeWorld({ project: 'node-test', script: Array.from({ length: 10 }, (): ModelStep => ({ status: 401 })) });
     const result = await world.run({ inputs });
