@@ -3,12 +3,12 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changedFiles, freshClone, remoteBranches } from '../support/git.js';
 import { scheduleEvent } from '../support/events.js';
 import { toolResults } from '../support/openai-requests.js';
 import { keepTempDirsOnFailure, repoRoot } from '../support/tmp.js';
-import { fixtures, makeWorld, type World } from './world.js';
+import { closedAfterEach, fixtures } from './world.js';
 
 keepTempDirsOnFailure();
 const exec = promisify(execFile);
@@ -21,15 +21,11 @@ interface Script {
 const script = JSON.parse(await readFile(path.join(fixtures, 'coverage-node', 'SCRIPT.json'), 'utf8')) as Script;
 const inputs = { 'test-command': 'npm test', 'coverage-command': 'npm run coverage' };
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = closedAfterEach();
 
 describe('coverage mode (c8 over node:test)', () => {
   it('keeps a passing test that raises coverage, after a wrong first test and a refused source edit', async () => {
-    world = await makeWorld({
+    const world = await worlds.make({
       project: 'coverage-node',
       script: [
         { tools: [{ name: 'write_file', args: script.wrongTest }] },
@@ -71,7 +67,7 @@ describe('coverage mode (c8 over node:test)', () => {
 
   it('pushes nothing when the new tests do not raise coverage', async () => {
     const useless = { path: 'test/noop.test.js', content: "import { test } from 'node:test';\ntest('nothing', () => {});\n" };
-    world = await makeWorld({
+    const world = await worlds.make({
       project: 'coverage-node',
       script: [{ tools: [{ name: 'write_file', args: useless }] }, { content: 'Done.' }, { content: 'Still done.' }],
     });

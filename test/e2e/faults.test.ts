@@ -2,26 +2,22 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { remoteBranches } from '../support/git.js';
 import type { ModelStep } from '../support/openai-server.js';
 import { keepTempDirsOnFailure, makeTempDir } from '../support/tmp.js';
-import { fixingScript, fixtures, makeWorld, readFix, type World } from './world.js';
+import { closedAfterEach, fixingScript, fixtures, readFix } from './world.js';
 
 keepTempDirsOnFailure();
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = closedAfterEach();
 
 const inputs = { 'test-command': 'npm test' };
 
 describe('a model API that fails', () => {
   it('retries rate limits (with and without Retry-After) and a server error, then fixes', async () => {
     const fix = await readFix('node-test');
-    world = await makeWorld({
+    const world = await worlds.make({
       project: 'node-test',
       script: [{ status: 429, headers: { 'retry-after': '0' } }, { status: 429 }, { status: 500 }, ...fixingScript(fix)],
     });
@@ -40,7 +36,7 @@ describe('a model API that fails', () => {
 
   it('recovers from a dropped connection', async () => {
     const fix = await readFix('node-test');
-    world = await makeWorld({ project: 'node-test', script: [{ drop: true }, ...fixingScript(fix)] });
+    const world = await worlds.make({ project: 'node-test', script: [{ drop: true }, ...fixingScript(fix)] });
     const result = await world.run({ inputs });
 
     expect(result.exitCode, result.stdout).toBe(0);
@@ -51,7 +47,7 @@ describe('a model API that fails', () => {
 
   it('shrinks the request after a context-length error and goes on to the fix', async () => {
     const fix = await readFix('node-test');
-    world = await makeWorld({ project: 'node-test', script: [{ status: 400, contextLength: true }, ...fixingScript(fix)] });
+    const world = await worlds.make({ project: 'node-test', script: [{ status: 400, contextLength: true }, ...fixingScript(fix)] });
     const result = await world.run({ inputs });
 
     expect(result.outputs.status).toBe('fixed');
@@ -62,7 +58,7 @@ describe('a model API that fails', () => {
   });
 
   it('stops at once with an error when the key is rejected', async () => {
-    world = await makeWorld({ project: 'node-test', script: Array.from({ length: 10 }, (): ModelStep => ({ status: 401 })) });
+    const world = await worlds.make({ project: 'node-test', script: Array.from({ length: 10 }, (): ModelStep => ({ status: 401 })) });
     const result = await world.run({ inputs });
 
     expect(result.exitCode).not.toBe(0);
@@ -95,7 +91,7 @@ async function isRunningSleep(pid: number): Promise<boolean> {
 describe('a test that never ends', () => {
   it('times the reproduction out, kills its processes, and fixes the hang', async () => {
     const fix = await readFix('slow-hang');
-    world = await makeWorld({ project: 'slow-hang', script: fixingScript(fix) });
+    const world = await worlds.make({ project: 'slow-hang', script: fixingScript(fix) });
     const pids = await makeTempDir('hang-pids');
     const result = await world.run({ inputs: { ...inputs, 'test-timeout': '20' }, env: { HANG_PID_DIR: pids } });
 
@@ -124,7 +120,7 @@ describe('a test that floods its output', () => {
       "test('includes both ends', () => {\n    const block = `${'debug: range state '.padEnd(99, '.')}\\n`.repeat(10_000);\n    for (let i = 0; i < 30; i++) process.stdout.write(block);",
     );
     expect(flooding).not.toBe(original);
-    world = await makeWorld({ project: 'node-test', remote: { files: { 'test/range.test.js': flooding } }, script: fixingScript(fix) });
+    const world = await worlds.make({ project: 'node-test', remote: { files: { 'test/range.test.js': flooding } }, script: fixingScript(fix) });
     const result = await world.run({ inputs });
 
     expect(result.exitCode, result.stdout).toBe(0);
@@ -151,7 +147,7 @@ describe('the cost cap', () => {
     const fix = await readFix('node-test');
     // One turn of 100k prompt tokens: $0.025 at gpt-5-mini's price, over the $0.01 cap.
     const expensive: ModelStep = { tools: [{ name: 'read_file', args: { path: fix.path } }], usage: { prompt_tokens: 100_000, completion_tokens: 1_000 } };
-    world = await makeWorld({ project: 'node-test', script: [expensive, ...fixingScript(fix).slice(1)] });
+    const world = await worlds.make({ project: 'node-test', script: [expensive, ...fixingScript(fix).slice(1)] });
     const result = await world.run({ inputs: { ...inputs, model: 'gpt-5-mini', 'max-cost-usd': '0.01' } });
 
     expect(result.exitCode, result.stdout).toBe(0);

@@ -2,10 +2,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changedFiles, freshClone, log } from '../support/git.js';
 import { keepTempDirsOnFailure } from '../support/tmp.js';
-import { fixingScript, makeWorld, readFix, toolchainEnv, type World } from './world.js';
+import { closedAfterEach, fixingScript, readFix, toolchainEnv } from './world.js';
 
 keepTempDirsOnFailure();
 const exec = promisify(execFile);
@@ -19,16 +19,12 @@ const runners = [
   { project: 'cargo', command: 'cargo test', failing: 'centuries' },
 ];
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = closedAfterEach();
 
 describe.each(runners)('fix mode with $project', ({ project, command, failing }) => {
   it('fixes the planted bug, proves it, and delivers a branch, a PR and the evidence', async () => {
     const fix = await readFix(project);
-    world = await makeWorld({ project, script: fixingScript(fix) });
+    const world = await worlds.make({ project, script: fixingScript(fix) });
     const result = await world.run({ inputs: { 'test-command': command } });
 
     expect(result.exitCode, result.stdout).toBe(0);

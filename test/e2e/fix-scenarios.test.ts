@@ -1,26 +1,22 @@
 // Fix mode with models that go wrong: a wrong first edit, a premature "done", no progress at all; and a failure that does not reproduce.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshClone, readFileAt, remoteBranches } from '../support/git.js';
 import { messages } from '../support/openai-requests.js';
 import { keepTempDirsOnFailure } from '../support/tmp.js';
-import { fixtures, makeWorld, readFix, type World } from './world.js';
+import { closedAfterEach, fixtures, readFix } from './world.js';
 
 keepTempDirsOnFailure();
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = closedAfterEach();
 
 const inputs = { 'test-command': 'npm test' };
 
 describe('fix mode scenarios (node:test project)', () => {
   it('recovers from a wrong first edit: the red verification goes back to the model', async () => {
     const fix = await readFix('node-test');
-    world = await makeWorld({
+    const world = await worlds.make({
       project: 'node-test',
       script: [
         { tools: [{ name: 'edit_file', args: { path: fix.path, old_string: fix.old_string, new_string: 'i < end - 1;' } }] },
@@ -41,7 +37,7 @@ describe('fix mode scenarios (node:test project)', () => {
 
   it('does not take "done" for an answer while the tests are red', async () => {
     const fix = await readFix('node-test');
-    world = await makeWorld({
+    const world = await worlds.make({
       project: 'node-test',
       script: [{ content: 'All tests pass now, I am done.' }, { tools: [{ name: 'edit_file', args: { ...fix } }] }, { content: 'Fixed.' }],
     });
@@ -53,7 +49,7 @@ describe('fix mode scenarios (node:test project)', () => {
   });
 
   it('gives up when the turn budget runs out, and pushes nothing', async () => {
-    world = await makeWorld({
+    const world = await worlds.make({
       project: 'node-test',
       script: Array.from({ length: 10 }, (_, i) => ({ tools: [{ name: 'search', args: { pattern: `range${'x'.repeat(i)}` } }] })),
     });
@@ -70,7 +66,7 @@ describe('fix mode scenarios (node:test project)', () => {
   it('reports not-reproduced without a model turn when the tests pass here', async () => {
     const fix = await readFix('node-test');
     const fixed = (await readFile(path.join(fixtures, 'node-test', fix.path), 'utf8')).replace(fix.old_string, fix.new_string);
-    world = await makeWorld({ project: 'node-test', remote: { files: { [fix.path]: fixed } }, script: [] });
+    const world = await worlds.make({ project: 'node-test', remote: { files: { [fix.path]: fixed } }, script: [] });
     const result = await world.run({ inputs });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.status).toBe('not-reproduced');

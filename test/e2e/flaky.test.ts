@@ -1,10 +1,10 @@
 // Flaky failures: a test that fails once and passes when rerun is reported as flaky, with no edit and no branch.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { remoteBranches } from '../support/git.js';
 import { keepTempDirsOnFailure } from '../support/tmp.js';
-import { fixingScript, fixtures, makeWorld, readFix, type World } from './world.js';
+import { closedAfterEach, fixingScript, fixtures, readFix } from './world.js';
 
 keepTempDirsOnFailure();
 
@@ -20,17 +20,13 @@ test('talks to a slow service', () => {
 });
 `;
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = closedAfterEach();
 
 describe('flaky failures', () => {
   it('reports flaky, names the flipping test, edits and pushes nothing', async () => {
     const fix = await readFix('node-test');
     const source = (await readFile(path.join(fixtures, 'node-test', fix.path), 'utf8')).replace(fix.old_string, fix.new_string);
-    world = await makeWorld({
+    const world = await worlds.make({
       project: 'node-test',
       remote: { files: { [fix.path]: source, 'test/service.test.js': flakyTest } },
       script: [],
@@ -46,7 +42,7 @@ describe('flaky failures', () => {
 
   it('fixes the tests that fail every time and names the one that flips', async () => {
     const fix = await readFix('node-test');
-    world = await makeWorld({ project: 'node-test', remote: { files: { 'test/service.test.js': flakyTest } }, script: fixingScript(fix) });
+    const world = await worlds.make({ project: 'node-test', remote: { files: { 'test/service.test.js': flakyTest } }, script: fixingScript(fix) });
     const result = await world.run({ inputs: { 'test-command': 'npm test' } });
     expect(result.outputs.status).toBe('fixed');
     expect(result.summary).toContain('talks to a slow service');

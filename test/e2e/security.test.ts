@@ -4,22 +4,18 @@ import { cp, readdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TestSecrets, type ActionResult } from '../support/action.js';
 import { workflowRunEvent } from '../support/events.js';
 import { changedFiles, freshClone, remoteBranches } from '../support/git.js';
 import { toolResults } from '../support/openai-requests.js';
 import { keepTempDirsOnFailure, makeTempDir } from '../support/tmp.js';
-import { fixtures, makeWorld, readFix, secretForms, type World } from './world.js';
+import { closedAfterEach, fixtures, readFix, secretForms, type World } from './world.js';
 
 keepTempDirsOnFailure();
 const exec = promisify(execFile);
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = closedAfterEach();
 
 const inputs = { 'test-command': 'npm test' };
 
@@ -67,7 +63,7 @@ const evilWorkflow = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    ste
 describe.each(['inline', 'include-file'] as const)('hostile model and hostile tests, credentials persisted %s', (credentials) => {
   it('refuses every escape, fixes the bug, and leaks no secret anywhere', async () => {
     const fix = await readFix('hostile');
-    world = await makeWorld({
+    const world = await worlds.make({
       project: await hostileProject(),
       checkout: { token: TestSecrets.githubToken, credentials },
       // The attempts come in the order of a model probing its limits, a few per turn: three turns in a row of
@@ -199,7 +195,7 @@ describe.each(['inline', 'include-file'] as const)('hostile model and hostile te
 
 describe('policy refusals', () => {
   it('skips a workflow_run on code from a fork: no model request, no test process, and says why', async () => {
-    world = await makeWorld({ project: 'hostile', script: [{ content: 'must not be asked' }] });
+    const world = await worlds.make({ project: 'hostile', script: [{ content: 'must not be asked' }] });
     world.gh.state.runs.push({
       id: 321,
       name: 'CI',
@@ -236,7 +232,7 @@ describe('policy refusals', () => {
   });
 
   it('skips a push by an actor with read access only, before any model request or test run', async () => {
-    world = await makeWorld({ project: 'hostile', github: { permissions: { octocat: 'read' } }, script: [{ content: 'must not be asked' }] });
+    const world = await worlds.make({ project: 'hostile', github: { permissions: { octocat: 'read' } }, script: [{ content: 'must not be asked' }] });
     const dumps = await makeTempDir('reader-dumps');
     const result = await world.run({ eventName: 'push', actor: 'octocat', inputs, env: { HOSTILE_DUMP_DIR: dumps } });
 

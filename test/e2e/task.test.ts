@@ -3,13 +3,13 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pullRequestEvent, workflowDispatchEvent } from '../support/events.js';
 import { changedFiles, cloneWorkspace, commitToRemote, freshClone, log, remoteBranches } from '../support/git.js';
 import { messages, messageText } from '../support/openai-requests.js';
 import type { ModelStep } from '../support/openai-server.js';
 import { keepTempDirsOnFailure } from '../support/tmp.js';
-import { fixingScript, fixtures, makeWorld, readFix, toolchainEnv, type World } from './world.js';
+import { closedAfterEach, fixingScript, fixtures, makeWorld, readFix, toolchainEnv, type World } from './world.js';
 
 keepTempDirsOnFailure();
 const exec = promisify(execFile);
@@ -44,11 +44,7 @@ function taskScript(body: string): ModelStep[] {
   ];
 }
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = closedAfterEach();
 
 /** A green project whose `develop` branch is one commit ahead of main, checked out as a dispatch on develop does. */
 async function dispatchWorld(script: ModelStep[]): Promise<{ w: World; developSha: string; workspace: string }> {
@@ -70,7 +66,7 @@ function dispatch(w: World, workspace: string, inputs: Record<string, string>) {
 describe('task mode on workflow_dispatch', () => {
   it('does the task, proves it green, and opens a PR into the dispatched branch', async () => {
     const { w, developSha, workspace } = await dispatchWorld(taskScript('return values.reduce((total, value) => total * value, 1);'));
-    world = w;
+    worlds.track(w);
     const result = await dispatch(w, workspace, { prompt });
 
     expect(result.exitCode, result.stdout).toBe(0);
@@ -103,7 +99,7 @@ describe('task mode on workflow_dispatch', () => {
   it('gives up and pushes nothing when the tests stay red', async () => {
     const wrong = taskScript('return values.reduce((total, value) => total + value, 0);');
     const { w, workspace } = await dispatchWorld([...wrong, { content: 'I cannot get product() right; giving up.' }]);
-    world = w;
+    worlds.track(w);
     const result = await dispatch(w, workspace, { prompt, 'max-iterations': '6' });
 
     expect(result.exitCode, result.stdout).toBe(0);
@@ -120,7 +116,7 @@ describe('task mode on workflow_dispatch', () => {
 describe('mode: auto', () => {
   it('fixes on a dispatch without a prompt', async () => {
     const w = await makeWorld({ project: 'node-test', script: fixingScript(fix) });
-    world = w;
+    worlds.track(w);
     const result = await w.run({ eventName: 'workflow_dispatch', event: workflowDispatchEvent(w.gh), inputs: { 'test-command': 'npm test' } });
 
     expect(result.exitCode, result.stdout).toBe(0);
@@ -131,7 +127,7 @@ describe('mode: auto', () => {
   it('fixes on a pull request even with a prompt, taking the prompt as extra instructions', async () => {
     const extra = 'Keep the change to one line.';
     const w = await makeWorld({ project: 'node-test', github: { pulls: [{ head: 'feature/y', base: 'main' }] }, script: fixingScript(fix) });
-    world = w;
+    worlds.track(w);
     const headSha = await commitToRemote(w.remote, 'feature/y', { 'CHANGELOG.md': '# Changes\n' }, { from: 'main' });
     w.gh.state.pulls[0]!.headSha = headSha;
     const workspace = await cloneWorkspace(w.remote, 'feature/y', { detached: true });

@@ -1,7 +1,7 @@
 // Fix mode in the workflows users write: zero-config workflow_run, an `if: failure()` step on a red PR branch, and reruns.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { workflowRunEvent, pullRequestEvent } from '../support/events.js';
 import { cloneWorkspace, commitToRemote, git, log, remoteBranches } from '../support/git.js';
 import type { GitHubServer } from '../support/github-server.js';
@@ -9,7 +9,7 @@ import { createState, takeId, type JobInit, type RunInit } from '../support/gith
 import { allText, messages, messageText } from '../support/openai-requests.js';
 import type { ModelStep } from '../support/openai-server.js';
 import { keepTempDirsOnFailure, makeTempDir, repoRoot } from '../support/tmp.js';
-import { fixingScript, fixtures, makeWorld, readFix, type World } from './world.js';
+import { closedAfterEach, fixingScript, fixtures, makeWorld, readFix, type World } from './world.js';
 
 keepTempDirsOnFailure();
 
@@ -21,11 +21,7 @@ const fix = await readFix('node-test');
 const buggy = await readFile(path.join(fixtures, 'node-test', fix.path), 'utf8');
 const fixed = buggy.replace(fix.old_string, fix.new_string);
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const worlds = closedAfterEach();
 
 /** Puts a failed run of ci.yml at `sha` into the fake GitHub, with the jobs API's steps and GitHub's job log. */
 function addFailedRun(gh: GitHubServer, id: number, sha: string, more: Partial<RunInit> = {}): void {
@@ -76,7 +72,7 @@ describe('fix on workflow_run without a test-command', () => {
   const runId = 5150;
 
   it('finds the failed step, repeats the steps before it, shows the model the CI log, and fixes', async () => {
-    world = await makeWorld({ project: 'node-test', remote: { files: { '.github/workflows/ci.yml': ciYml } }, script: fixingScript(fix) });
+    const world = await worlds.make({ project: 'node-test', remote: { files: { '.github/workflows/ci.yml': ciYml } }, script: fixingScript(fix) });
     addFailedRun(world.gh, runId, world.sha);
     const workspace = await cloneWorkspace(world.remote, world.sha);
     const result = await world.run({ workspace, eventName: 'workflow_run', event: workflowRunEvent(world.gh, runId) });
@@ -109,7 +105,7 @@ describe('fix on workflow_run without a test-command', () => {
   });
 
   it('refuses with a way out when the workspace is not at the failed commit', async () => {
-    world = await makeWorld({ project: 'node-test', remote: { files: { '.github/workflows/ci.yml': ciYml } }, script: fixingScript(fix) });
+    const world = await worlds.make({ project: 'node-test', remote: { files: { '.github/workflows/ci.yml': ciYml } }, script: fixingScript(fix) });
     addFailedRun(world.gh, runId, world.sha);
     // actions/checkout without `ref:` checks out the default branch, which has moved on since the run.
     const later = await commitToRemote(world.remote, 'main', { 'NEWS.md': 'Later work.\n' });
@@ -129,7 +125,7 @@ describe('fix on workflow_run without a test-command', () => {
   it('stops before the model when the tests cannot start: the environment is not set up', async () => {
     const pkg = JSON.parse(await readFile(path.join(fixtures, 'node-test', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     pkg.scripts.test = 'vitest-not-installed run';
-    world = await makeWorld({
+    const world = await worlds.make({
       project: 'node-test',
       remote: { files: { '.github/workflows/ci.yml': ciYml, 'package.json': JSON.stringify(pkg, null, 2) } },
       script: fixingScript(fix),
@@ -149,7 +145,7 @@ describe('fix on workflow_run without a test-command', () => {
 
   it('on a failed pull request run, fixes into the PR branch, comments on the PR, and takes AGENTS.md from the base', async () => {
     const { w, headSha } = await redPullRequest(fixingScript(fix));
-    world = w;
+    worlds.track(w);
     addFailedRun(w.gh, runId, headSha, { headBranch: 'feature/x', event: 'pull_request', pullRequests: [1] });
     const workspace = await cloneWorkspace(w.remote, headSha);
     const result = await w.run({ workspace, eventName: 'workflow_run', event: workflowRunEvent(w.gh, runId) });
@@ -169,7 +165,7 @@ describe('fix on workflow_run without a test-command', () => {
     { what: 'a fork', run: { headRepository: 'stranger/repo', headBranch: 'patch-1', event: 'pull_request' }, why: /fork.*allow-forks/ },
     { what: "redgreen's own branch", run: { headBranch: 'redgreen/fix/main-1234567' }, why: /redgreen's own/ },
   ])('skips the failed run of $what without a model request', async ({ run, why }) => {
-    world = await makeWorld({ project: 'node-test', remote: { files: { '.github/workflows/ci.yml': ciYml } }, script: fixingScript(fix) });
+    const world = await worlds.make({ project: 'node-test', remote: { files: { '.github/workflows/ci.yml': ciYml } }, script: fixingScript(fix) });
     addFailedRun(world.gh, runId, world.sha, run);
     const workspace = await cloneWorkspace(world.remote, world.sha);
     const result = await world.run({ workspace, eventName: 'workflow_run', event: workflowRunEvent(world.gh, runId) });
@@ -199,7 +195,7 @@ describe('fix in an `if: failure()` step of the failing job', () => {
 
   it('opens the fix PR into the PR branch, leaves that branch alone, links the fix, and takes AGENTS.md from the base', async () => {
     const { w, headSha } = await redPullRequest(fixingScript(fix));
-    world = w;
+    worlds.track(w);
     const result = await runStep(w, 4242);
 
     expect(result.exitCode, result.stdout).toBe(0);
@@ -224,7 +220,7 @@ describe('fix in an `if: failure()` step of the failing job', () => {
   it('needs no test-command on a push: reads the failed step of its own job and leaves the steps before it alone', async () => {
     const inJob = await readFile(path.join(data, 'ci-in-job.yml'), 'utf8');
     const job = JSON.parse(await readFile(path.join(data, 'ci-in-job-job.json'), 'utf8')) as JobInit;
-    world = await makeWorld({ project: 'node-test', remote: { files: { '.github/workflows/ci.yml': inJob } }, script: fixingScript(fix) });
+    const world = await worlds.make({ project: 'node-test', remote: { files: { '.github/workflows/ci.yml': inJob } }, script: fixingScript(fix) });
     addFailedRun(world.gh, 4242, world.sha, { status: 'in_progress', conclusion: null, jobs: [job] });
     const env = { GITHUB_WORKFLOW_REF: 'owner/repo/.github/workflows/ci.yml@refs/heads/main', GITHUB_JOB: 'test' };
     // Checked out as `ref: ${{ github.event.pull_request.head.sha || github.sha }}` leaves it on a push: detached.
@@ -241,7 +237,7 @@ describe('fix in an `if: failure()` step of the failing job', () => {
 
   it('refuses the merge commit that actions/checkout takes for a pull request by default, and says what to check out', async () => {
     const { w, headSha } = await redPullRequest(fixingScript(fix));
-    world = w;
+    worlds.track(w);
     // main moved on after the branch was made, so the merge commit holds more than the PR's own work.
     await commitToRemote(w.remote, 'main', { 'CHANGELOG.md': '# Changes\n' }, { message: 'Add a changelog' });
     const mergeSha = await pushMergeRef(w.remote, 'main', 'feature/x', 1);
@@ -258,7 +254,7 @@ describe('fix in an `if: failure()` step of the failing job', () => {
 
   it('handles the same failure again by updating its branch and PR, and never overwrites a human commit', async () => {
     const { w, headSha } = await redPullRequest([...fixingScript(fix), ...fixingScript(fix), ...fixingScript(fix)]);
-    world = w;
+    worlds.track(w);
     const branch = `redgreen/fix/feature-x-${headSha.slice(0, 7)}`;
 
     const first = await runStep(w, 4242);

@@ -1,6 +1,7 @@
 // One end-to-end scenario's world: a project pushed to a local bare remote, the runner's checkout of it,
 // a local GitHub and a scripted model, and the bundled action run against them.
 import { readFile } from 'node:fs/promises';
+import { afterEach } from 'vitest';
 import path from 'node:path';
 import { runAction, TestSecrets, type ActionResult, type RunActionOptions } from '../support/action.js';
 import { cloneWorkspace, createRemote, type CloneWorkspaceOptions, type CreateRemoteOptions } from '../support/git.js';
@@ -92,4 +93,17 @@ export function secretForms(): string[] {
     forms.add(Buffer.from(`x-access-token:${s}`).toString('base64'));
   }
   return [...forms];
+}
+
+/** Worlds made (or tracked) in a test are closed after it, so a failing test never leaves servers running. */
+export function closedAfterEach(): { make(o: WorldOptions): Promise<World>; track(w: World): World } {
+  const open: World[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((w) => w.close()));
+  });
+  const track = (w: World): World => {
+    open.push(w);
+    return w;
+  };
+  return { make: async (o) => track(await makeWorld(o)), track };
 }
