@@ -85,7 +85,8 @@ export async function runLoop(o: LoopOptions): Promise<LoopResult> {
     const signature: string[] = [];
     for (const call of reply.toolCalls) {
       const outcome = await callTool(o.host, call.name, call.arguments);
-      o.log(`turn ${turn}: ${call.name} ${describeArgs(call.arguments)} → ${outcome.failed ? oneLine(outcome.result) : 'ok'}`);
+      const args = describeArgs(call.arguments);
+      o.log(`turn ${turn}: ${call.name}${args ? ` ${args}` : ''} → ${outcome.failed ? oneLine(outcome.result) : 'ok'}`);
       history.push({ role: 'tool', tool_call_id: call.id, content: o.redact(outcome.result) });
       if (outcome.failed) failed++;
       if (outcome.edited) unverifiedEdits = true;
