@@ -19,10 +19,14 @@ const worlds = closedAfterEach();
 
 const inputs = { 'test-command': 'npm test' };
 
-/** The hostile fixture with its symlinks out of the project; made here so no tool walking the repository follows them into /etc. */
+/**
+ * The node-test fixture plus a snooping test file and symlinks out of the project; made here so no tool walking
+ * the repository follows them into /etc.
+ */
 async function hostileProject(): Promise<string> {
   const dir = await makeTempDir('hostile');
-  await cp(path.join(fixtures, 'hostile'), dir, { recursive: true });
+  await cp(path.join(fixtures, 'node-test'), dir, { recursive: true });
+  await cp(path.join(fixtures, '..', 'hostile', 'snoop.test.js'), path.join(dir, 'test', 'snoop.test.js'));
   await symlink('/etc', path.join(dir, 'etc'));
   await symlink('/etc/hostname', path.join(dir, 'hostname'));
   // makeWorld joins the project to the fixtures folder; a relative path from there reaches the copy.
@@ -62,7 +66,7 @@ const evilWorkflow = 'on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    ste
 
 describe.each(['inline', 'include-file'] as const)('hostile model and hostile tests, credentials persisted %s', (credentials) => {
   it('refuses every escape, fixes the bug, and leaks no secret anywhere', async () => {
-    const fix = await readFix('hostile');
+    const fix = await readFix('node-test');
     const world = await worlds.make({
       project: await hostileProject(),
       checkout: { token: TestSecrets.githubToken, credentials },
@@ -195,7 +199,7 @@ describe.each(['inline', 'include-file'] as const)('hostile model and hostile te
 
 describe('policy refusals', () => {
   it('skips a workflow_run on code from a fork: no model request, no test process, and says why', async () => {
-    const world = await worlds.make({ project: 'hostile', script: [{ content: 'must not be asked' }] });
+    const world = await worlds.make({ project: await hostileProject(), script: [{ content: 'must not be asked' }] });
     world.gh.state.runs.push({
       id: 321,
       name: 'CI',
@@ -232,7 +236,7 @@ describe('policy refusals', () => {
   });
 
   it('skips a push by an actor with read access only, before any model request or test run', async () => {
-    const world = await worlds.make({ project: 'hostile', github: { permissions: { octocat: 'read' } }, script: [{ content: 'must not be asked' }] });
+    const world = await worlds.make({ project: await hostileProject(), github: { permissions: { octocat: 'read' } }, script: [{ content: 'must not be asked' }] });
     const dumps = await makeTempDir('reader-dumps');
     const result = await world.run({ eventName: 'push', actor: 'octocat', inputs, env: { HOSTILE_DUMP_DIR: dumps } });
 
