@@ -41,6 +41,15 @@ describe('Redactor', () => {
     expect(out).toContain('AUTHORIZATION: basic ***');
   });
 
+  it('redacts a multi-line secret line by line, as logs arrive', () => {
+    const r = new Redactor();
+    const pem = '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END KEY-----';
+    r.add(pem, { mask: false });
+    const out = r.redact('line 1: MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nline 2: BKcwggSjAgEAAoIBAQC7');
+    expect(out).not.toContain('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC');
+    expect(out).not.toContain('BKcwggSjAgEAAoIBAQC7');
+  });
+
   it('ignores empty and trivially short values', () => {
     const r = new Redactor();
     r.add('', { mask: false });
