@@ -8,6 +8,7 @@ import { createTestHarness } from '../../../src/testing/harness.js';
 import type { ParsedResult, RunnerKind, TestRun } from '../../../src/testing/types.js';
 import { captured, captureRoot, parseCaptured } from './captured.js';
 import { CAPTURED_OUTPUT, fixtureEnv } from './fixtures.js';
+import { run } from '../report/sample.js';
 
 let dir: string;
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -20,20 +21,7 @@ const bytes = (text: string): number => Buffer.byteLength(text);
 async function runOf(log: string, parsed: ParsedResult, over: Partial<TestRun> = {}): Promise<TestRun> {
   const logFile = join(dir, `${Math.random().toString(36).slice(2)}.log`);
   await writeFile(logFile, log);
-  return {
-    index: 1,
-    phase: 'reproduce',
-    command: 'npm test',
-    targeted: false,
-    exitCode: 1,
-    timedOut: false,
-    durationMs: 1234,
-    logFile,
-    logBytes: bytes(log),
-    parsed,
-    ok: false,
-    ...over,
-  };
+  return run(1, { logFile, logBytes: bytes(log), parsed, ...over });
 }
 
 describe('digest of real runs', () => {
