@@ -50,6 +50,13 @@ export function emptyReport(r: { mode: Report['mode']; status: Status; reason: s
   };
 }
 
+/** A run that ends before the engine starts (skipped, bad configuration) still leaves a summary. */
+export async function endEarly(host: Host, redact: (text: string) => string, r: Parameters<typeof emptyReport>[0]): Promise<Report> {
+  const report = emptyReport(r);
+  await host.writeSummary(redact(renderSummary(report)));
+  return report;
+}
+
 export async function finish(job: Job, host: Host, harness: TestHarness, budget: Budget, outcome: Outcome): Promise<Report> {
   const runs = [...harness.runs];
   const firstRed = runs.find((r) => r.phase === 'reproduce' && !r.ok);

@@ -52,4 +52,6 @@ export interface Report {
   source?: { repo?: string; sha?: string; ref?: string; runUrl?: string };
   durationMs: number;
   notes: string[];
+  /** Outputs only one mode sets (plan's `matrix` and `count`, pick's `prs`), by their action.yml names. */
+  outputs?: Record<string, string>;
 }
