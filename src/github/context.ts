@@ -151,7 +151,8 @@ export function currentWorkflowPath(ctx: RunContext): string | undefined {
 
 export function toWorkflowRun(run: WorkflowRunPayload, repoFullName: string): WorkflowRunInfo | undefined {
   if (!run.id || !run.head_sha) return undefined;
-  const headRepo = run.head_repository?.full_name ?? repoFullName;
+  // A deleted fork leaves `head_repository` null; a run whose origin is unknown is foreign code.
+  const headRepo = run.head_repository?.full_name ?? '';
   const info: WorkflowRunInfo = {
     id: run.id,
     name: run.name ?? '',

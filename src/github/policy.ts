@@ -59,7 +59,8 @@ export function actorsToCheck(ctx: RunContext): string[] {
 }
 
 function forkName(ctx: RunContext): string {
-  return ctx.workflowRun?.isFork ? ctx.workflowRun.headRepoFullName : ctx.pullRequest?.headRepoFullName || 'a deleted fork';
+  const name = ctx.workflowRun?.isFork ? ctx.workflowRun.headRepoFullName : ctx.pullRequest?.headRepoFullName;
+  return name || 'a deleted fork';
 }
 
 function refuse(reason: string): PolicyDecision {

@@ -198,7 +198,11 @@ describe.each(['inline', 'include-file'] as const)('hostile model and hostile te
 });
 
 describe('policy refusals', () => {
-  it('skips a workflow_run on code from a fork: no model request, no test process, and says why', async () => {
+  // A deleted fork's run has `head_repository: null`; it is still foreign code.
+  it.each([
+    ['mallory/repo', 'mallory/repo'],
+    [null, 'a deleted fork'],
+  ] as const)('skips a workflow_run on code from a fork (%s): no model request, no test process, and says why', async (headRepository, named) => {
     const world = await worlds.make({ project: await hostileProject(), script: [{ content: 'must not be asked' }] });
     world.gh.state.runs.push({
       id: 321,
@@ -209,7 +213,7 @@ describe('policy refusals', () => {
       conclusion: 'failure',
       headBranch: 'patch-1',
       headSha: world.sha,
-      headRepository: 'mallory/repo',
+      headRepository,
       runAttempt: 1,
       runNumber: 12,
       actor: 'mallory',
@@ -229,7 +233,7 @@ describe('policy refusals', () => {
     expect(world.model.requests).toHaveLength(0);
     expect(await readdir(dumps)).toEqual([]);
     expect(result.summary).toMatch(/fork/);
-    expect(result.summary).toContain('mallory/repo');
+    expect(result.summary).toContain(named);
     expect(result.summary).toContain('allow-forks');
     expect(await remoteBranches(world.remote)).toEqual(['main']);
     expect(world.gh.state.pulls).toHaveLength(0);

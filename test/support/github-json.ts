@@ -110,7 +110,7 @@ export function commentJson(state: GitHubState, comment: CommentState, urls: Url
 
 export function runJson(state: GitHubState, run: RunState, urls: Urls): unknown {
   const name = fullName(state);
-  const headRepo = run.headRepository ?? name;
+  const headRepo = run.headRepository === null ? null : (run.headRepository ?? name);
   return {
     id: run.id,
     node_id: `WFR_${run.id}`,
@@ -143,12 +143,16 @@ export function runJson(state: GitHubState, run: RunState, urls: Urls): unknown 
       };
     }),
     repository: { full_name: name, name: state.repo.name, owner: userJson(state.repo.owner, urls), fork: state.repo.fork },
-    head_repository: {
-      full_name: headRepo,
-      name: headRepo.split('/')[1] ?? state.repo.name,
-      owner: userJson(headRepo.split('/')[0] ?? state.repo.owner, urls),
-      fork: headRepo !== name,
-    },
+    // GitHub sends null here once the fork the run came from is deleted.
+    head_repository:
+      headRepo === null
+        ? null
+        : {
+            full_name: headRepo,
+            name: headRepo.split('/')[1] ?? state.repo.name,
+            owner: userJson(headRepo.split('/')[0] ?? state.repo.owner, urls),
+            fork: headRepo !== name,
+          },
     created_at: '2026-01-01T00:00:00Z',
     updated_at: '2026-01-01T00:05:00Z',
     run_started_at: '2026-01-01T00:00:00Z',

@@ -70,8 +70,8 @@ export interface RunState {
   conclusion: 'success' | 'failure' | 'cancelled' | null;
   headBranch: string;
   headSha: string;
-  /** "owner/name" the head commit came from; differs from the repository for a fork PR. */
-  headRepository?: string;
+  /** "owner/name" the head commit came from; differs from the repository for a fork PR; null once that fork is deleted. */
+  headRepository?: string | null;
   runAttempt: number;
   runNumber: number;
   actor: string;

@@ -40,6 +40,17 @@ describe('readRunContext', () => {
     expect(isFork(ctx)).toBe(true);
   });
 
+  it('marks a workflow_run whose head repository is null (a deleted fork) as a fork', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rg-event-'));
+    const file = join(dir, 'event.json');
+    const run = { id: 5, name: 'CI', head_sha: 'abc1234', head_branch: 'patch-1', event: 'pull_request', head_repository: null };
+    writeFileSync(file, JSON.stringify({ workflow_run: run, repository: { full_name: 'acme/widgets' } }));
+    const ctx = readRunContext({ ...runnerEnv('workflow_run', undefined), GITHUB_EVENT_PATH: file });
+    expect(ctx.workflowRun?.isFork).toBe(true);
+    expect(ctx.workflowRun?.headRepoFullName).toBe('');
+    expect(isFork(ctx)).toBe(true);
+  });
+
   it('reads a pull_request and targets its head, not the merge commit', () => {
     const ctx = readRunContext(runnerEnv('pull_request', 'event-pull-request.json', { GITHUB_REF: 'refs/pull/42/merge' }));
     expect(ctx.pullRequest).toEqual({
