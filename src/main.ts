@@ -11,31 +11,31 @@ import { createGitHubApi } from './github/api.js';
 import { readRunContext } from './github/context.js';
 import { pipelines } from './pipelines/index.js';
 import type { Report } from './report/types.js';
-import { Redactor } from './safety/redact.js';
+import { ExitGate } from './safety/gate.js';
 import { parseSettings, type Settings } from './settings.js';
 import { killAllRunning } from './testing/process.js';
 import { errorMessage } from './util/errors.js';
 
 export async function run(): Promise<void> {
   const startedAt = Date.now();
-  const redactor = new Redactor();
+  const gate = new ExitGate();
   const host = actionsHost();
   let mode: ResolvedMode = 'fix';
   const evidenceDir = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'redgreen-evidence-'));
   try {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const settings = parseSettings((name) => core.getInput(name), workspace, path.resolve);
-    maskSecrets(settings, redactor);
+    maskSecrets(settings, gate);
     const ctx = readRunContext();
     mode = resolveMode(settings, ctx);
     const api = createGitHubApi({ token: settings.githubToken, apiUrl: ctx.apiUrl, repo: ctx.repo });
-    const report = await pipelines[mode]({ settings, ctx, mode, api, host, redactor, evidenceDir, startedAt });
+    const report = await pipelines[mode]({ settings, ctx, mode, api, host, gate, evidenceDir, startedAt });
     setOutputs(report);
     if (report.status === 'error') core.setFailed(report.reason);
     else core.info(`redgreen: ${report.status}: ${report.reason}`);
   } catch (e) {
-    const reason = redactor.redact(errorMessage(e));
-    const report = await endEarly(host, redactor.redact, { mode, status: 'error', reason, evidenceDir, startedAt }).catch(() => undefined);
+    const reason = gate.redact(errorMessage(e));
+    const report = await endEarly(host, gate.redact, { mode, status: 'error', reason, evidenceDir, startedAt }).catch(() => undefined);
     if (report) setOutputs(report);
     core.setFailed(reason);
   } finally {
@@ -43,11 +43,11 @@ export async function run(): Promise<void> {
   }
 }
 
-function maskSecrets(settings: Settings, redactor: Redactor): void {
-  redactor.add(settings.apiKey);
-  redactor.add(settings.githubToken);
+function maskSecrets(settings: Settings, gate: ExitGate): void {
+  gate.add(settings.apiKey);
+  gate.add(settings.githubToken);
   for (const name of ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'OPENAI_API_KEY', ...settings.secretEnv]) {
-    redactor.add(process.env[name]);
+    gate.add(process.env[name]);
   }
 }
 

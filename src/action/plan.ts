@@ -11,7 +11,7 @@ import { branchOf, failingTarget, runUrl, type RunContext } from '../github/cont
 import { findFailedCommand } from '../github/failed-step.js';
 import type { Settings } from '../settings.js';
 
-export type Plan = { kind: 'run'; job: Omit<Job, 'childEnv' | 'redactor' | 'evidenceDir' | 'startedAt'> & { stepEnv: Record<string, string>; notes: string[] } } | { kind: 'error'; mode: ResolvedMode; reason: string };
+export type Plan = { kind: 'run'; job: Omit<Job, 'childEnv' | 'gate' | 'evidenceDir' | 'startedAt'> & { stepEnv: Record<string, string>; notes: string[] } } | { kind: 'error'; mode: ResolvedMode; reason: string };
 
 export function resolveMode(settings: Settings, ctx: RunContext): ResolvedMode {
   if (settings.mode !== 'auto') return settings.mode;

@@ -9,7 +9,7 @@ import { runJob } from '../engine/run.js';
 import type { Host } from '../host.js';
 import type { Report } from '../report/types.js';
 import { childEnv } from '../safety/env.js';
-import { Redactor } from '../safety/redact.js';
+import { ExitGate } from '../safety/gate.js';
 import { SettingsError, type Settings } from '../settings.js';
 
 export interface LocalRun {
@@ -36,9 +36,9 @@ export async function runLocal(r: LocalRun): Promise<Report> {
   const head = (await git.exec(['rev-parse', 'HEAD'])).stdout.trim();
   const current = (await git.exec(['symbolic-ref', '--short', '-q', 'HEAD'], { allowFailure: true })).stdout.trim() || undefined;
 
-  const redactor = new Redactor();
-  redactor.add(settings.apiKey, { mask: false });
-  for (const name of settings.secretEnv) redactor.add(env[name], { mask: false });
+  const gate = new ExitGate();
+  gate.add(settings.apiKey, { mask: false });
+  for (const name of settings.secretEnv) gate.add(env[name], { mask: false });
   const evidenceDir =
     r.evidenceDir ?? path.join(os.tmpdir(), 'redgreen-evidence', `${path.basename(repoRoot)}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   await mkdir(evidenceDir, { recursive: true });
@@ -59,7 +59,7 @@ export async function runLocal(r: LocalRun): Promise<Report> {
       source: { sha: head, ref: current },
       evidenceDir,
       childEnv: childEnv(env, { withhold: settings.secretEnv, secrets: [settings.apiKey].filter(Boolean) }),
-      redactor,
+      gate,
       startedAt,
     },
     r.host,

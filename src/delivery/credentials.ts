@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Git } from './git.js';
 
 export interface StrippedCredentials {
-  /** Secret values found (raw header values, tokens), to register with the Redactor. */
+  /** Secret values found (raw header values, tokens), to register with the exit gate. */
   found: string[];
   /** Config keys that were taken out or rewritten, for the log (no values). */
   removed: string[];

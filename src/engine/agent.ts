@@ -50,7 +50,7 @@ export async function work(job: Job, host: Host, deps: EngineDeps, harness: Test
       budget,
       system: systemPrompt(job.mode, instructions, job.mode === 'task' ? undefined : job.settings.prompt),
       firstMessage: o.firstMessage,
-      redact: job.redactor.redact,
+      redact: job.gate.redact,
       verify: o.verify,
       log: (l) => log.info(l),
       host: {

@@ -31,7 +31,7 @@ export async function deliver(job: Job, workspace: Workspace, host: Host, summar
     localBranch: remote === '.' ? job.branch : undefined,
     sha: result.sha,
     changes: result.changes,
-    patch: job.redactor.redact(await formatPatch(git, job.baseSha, result.sha)),
+    patch: job.gate.redact(await formatPatch(git, job.baseSha, result.sha)),
   };
 }
 
@@ -42,6 +42,6 @@ function commitMessage(job: Job, summary: string): string {
       : job.mode === 'coverage'
         ? 'Add tests for uncovered code'
         : (job.settings.prompt.split('\n')[0] ?? 'Task').slice(0, 72);
-  const body = summary.trim() ? `\n\n${job.redactor.redact(summary.trim()).slice(0, 4000)}` : '';
+  const body = summary.trim() ? `\n\n${job.gate.redact(summary.trim()).slice(0, 4000)}` : '';
   return `${subject}${body}`;
 }

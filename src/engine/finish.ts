@@ -89,7 +89,7 @@ export async function finish(job: Job, host: Host, harness: TestHarness, budget:
       report,
       transcript: outcome.transcript ?? [],
       patch: outcome.delivered?.patch,
-      redact: job.redactor.redact,
+      gate: job.gate,
     });
     const uploaded = await host.uploadEvidence(job.evidenceDir);
     report.artifactUrl = uploaded?.url;
@@ -105,8 +105,8 @@ export async function finish(job: Job, host: Host, harness: TestHarness, budget:
           repo: gh.repo,
           head: report.branch!,
           base: job.baseBranch!,
-          title: prTitle(job, report),
-          body: job.redactor.redact(renderPrBody(report)),
+          title: job.gate.redact(prTitle(job, report)),
+          body: job.gate.redact(renderPrBody(report)),
           draft: job.settings.draft,
           labels: job.settings.labels,
         });
@@ -119,7 +119,7 @@ export async function finish(job: Job, host: Host, harness: TestHarness, budget:
             repo: gh.repo,
             number: gh.commentOn,
             marker: `redgreen:${report.branch}`,
-            body: `redgreen ${report.status === 'fixed' ? 'fixed' : 'worked on'} the failing check: ${pr.url}`,
+            body: job.gate.redact(`redgreen ${report.status === 'fixed' ? 'fixed' : 'worked on'} the failing check: ${pr.url}`),
           });
         }
       } catch (e) {
@@ -128,7 +128,7 @@ export async function finish(job: Job, host: Host, harness: TestHarness, budget:
       }
     });
   }
-  await host.writeSummary(job.redactor.redact(renderSummary(report)));
+  await host.writeSummary(job.gate.redact(renderSummary(report)));
   return report;
 }
 

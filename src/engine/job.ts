@@ -2,7 +2,7 @@
 import type { ResolvedMode } from '../constants.js';
 import type { Octokit } from '../delivery/pr.js';
 import type { Report } from '../report/types.js';
-import type { Redactor } from '../safety/redact.js';
+import type { ExitGate } from '../safety/gate.js';
 import type { Settings } from '../settings.js';
 
 export interface PullRequestTarget {
@@ -42,7 +42,8 @@ export interface Job {
   evidenceDir: string;
   /** The environment for test commands, without credentials. */
   childEnv: Record<string, string>;
-  redactor: Redactor;
+  /** Everything leaving the runner passes it: secrets masked, or refused in a commit. */
+  gate: ExitGate;
   /** What the planning could not carry over or wants the reader to know, as sentences for the summary. */
   notes?: string[];
   /** Milliseconds since epoch when the run started (the wall-clock budget counts from here). */

@@ -41,7 +41,7 @@ export async function runJob(job: Job, host: Host, deps: EngineDeps): Promise<Re
     env: job.childEnv,
     timeoutSec: job.settings.testTimeoutSec,
     logDir: path.join(job.evidenceDir, 'logs'),
-    redact: job.redactor.redact,
+    redact: job.gate.redact,
     onOutput: host.onTestOutput,
   });
   const budget = new Budget(

@@ -14,9 +14,9 @@ import { errorMessage } from '../util/errors.js';
 import type { ActionRun } from './types.js';
 
 export async function agentPipeline(r: ActionRun): Promise<Report> {
-  const { settings, ctx, host, redactor, mode } = r;
+  const { settings, ctx, host, gate, mode } = r;
   const early = (status: Report['status'], reason: string): Promise<Report> =>
-    endEarly(host, redactor.redact, { mode, status, reason, evidenceDir: r.evidenceDir, startedAt: r.startedAt });
+    endEarly(host, gate.redact, { mode, status, reason, evidenceDir: r.evidenceDir, startedAt: r.startedAt });
 
   const policy = await checkPolicy({ ctx, allowForks: settings.allowForks, branchPrefix: settings.branchPrefix, api: r.api });
   if (!policy.run) {
@@ -27,7 +27,7 @@ export async function agentPipeline(r: ActionRun): Promise<Report> {
   const git = new Git(settings.workingDirectory);
   const stripped = await stripCredentials(git);
   try {
-    for (const secret of stripped.found) redactor.add(secret);
+    for (const secret of stripped.found) gate.add(secret);
     if (stripped.removed.length) host.log.info(`Took the persisted credentials out of .git/config for the run: ${stripped.removed.join(', ')}`);
 
     const plan = await host.log.group('Plan', () => planActionJob(settings, ctx, git, r.api));
@@ -46,7 +46,7 @@ export async function agentPipeline(r: ActionRun): Promise<Report> {
         ...job,
         evidenceDir: r.evidenceDir,
         startedAt: r.startedAt,
-        redactor,
+        gate,
         notes,
         childEnv: {
           ...childEnv(process.env, { withhold: settings.secretEnv, secrets: secretsOf(settings, stripped.found) }),

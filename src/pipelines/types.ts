@@ -4,7 +4,7 @@ import type { GitHubApi } from '../github/api.js';
 import type { RunContext } from '../github/context.js';
 import type { Host } from '../host.js';
 import type { Report } from '../report/types.js';
-import type { Redactor } from '../safety/redact.js';
+import type { ExitGate } from '../safety/gate.js';
 import type { Settings } from '../settings.js';
 
 export interface ActionRun {
@@ -13,7 +13,7 @@ export interface ActionRun {
   mode: ResolvedMode;
   api: GitHubApi;
   host: Host;
-  redactor: Redactor;
+  gate: ExitGate;
   /** The local folder uploaded as the artifact (the `evidence-dir` output). */
   evidenceDir: string;
   /** Milliseconds since epoch when the step started. */

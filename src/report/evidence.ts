@@ -1,6 +1,6 @@
 // Writes the evidence folder that becomes the artifact: report, transcript, patch, JUnit, summary, and the test logs.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -15,7 +15,8 @@ export interface EvidenceData {
   transcript: unknown[];
   /** The pushed change as a patch, when there is one. */
   patch?: string;
-  redact: (text: string) => string;
+  /** The exit gate: redacts what is written here, and in place what the test runs left (logs, or anything else). */
+  gate: { redact(text: string): string; redactFile(file: string): Promise<void> };
 }
 
 /** Logs above this are gzipped: a test run that loops can write hundreds of MiB. */
@@ -28,11 +29,12 @@ export const GzipThreshold = 5 * 1024 * 1024;
  */
 export async function writeEvidence(dir: string, data: EvidenceData): Promise<string[]> {
   await mkdir(dir, { recursive: true });
+  await sealFolder(dir, (file) => data.gate.redactFile(file));
   const gzipped = await gzipLargeLogs(path.join(dir, 'logs'));
-  const report = redactDeep(withLogNames(data.report, gzipped), data.redact);
-  const transcript = redactDeep(data.transcript, data.redact);
+  const report = redactDeep(withLogNames(data.report, gzipped), data.gate.redact);
+  const transcript = redactDeep(data.transcript, data.gate.redact);
 
-  const write = (name: string, content: string) => writeFile(path.join(dir, name), data.redact(content));
+  const write = (name: string, content: string) => writeFile(path.join(dir, name), data.gate.redact(content));
   await write('report.json', `${JSON.stringify(report, null, 2)}\n`);
   await write('transcript.json', `${JSON.stringify(transcript, null, 2)}\n`);
   await write('transcript.md', renderTranscript(transcript));
@@ -49,6 +51,21 @@ export async function listFiles(dir: string): Promise<string[]> {
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
     .sort();
+}
+
+/**
+ * Everything already in the folder (the test logs, and whatever a test run managed to put there) passes the
+ * exit gate: files are redacted in place, and anything that is not a plain file or folder is removed, so a
+ * link planted there cannot make the upload read a file elsewhere.
+ */
+async function sealFolder(dir: string, redactFile: (file: string) => Promise<void>): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    const info = await lstat(file);
+    if (info.isDirectory()) await sealFolder(file, redactFile);
+    else if (info.isFile() && info.nlink === 1) await redactFile(file);
+    else await rm(file, { force: true });
+  }
 }
 
 /** Replaces each log over the threshold by `<name>.gz`; returns the absolute paths that were replaced. */

@@ -1,11 +1,11 @@
 // The evidence folder: every file written, big logs gzipped, secrets redacted everywhere, a readable transcript.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GzipThreshold, writeEvidence } from '../../../src/report/evidence.js';
 import { renderTranscript } from '../../../src/report/transcript.js';
-import { Redactor } from '../../../src/safety/redact.js';
+import { ExitGate } from '../../../src/safety/gate.js';
 import { tempDir } from '../delivery/tmp.js';
 import { failure, fixedReport, run } from './sample.js';
 
@@ -36,10 +36,15 @@ describe('writeEvidence', () => {
     const big = path.join(dir, 'logs', '02-verify.log');
     await writeFile(small, 'FAIL math > adds\n');
     const bigText = 'ok 1 - still passing\n'.repeat(Math.ceil((GzipThreshold + 1024) / 21));
-    await writeFile(big, bigText);
+    // A test that read the key prints it reversed and spread over lines, across the blocks the log is read in.
+    const reversed = [...secret].reverse().join('');
+    const planted = `${bigText.slice(0, 1024 * 1024 - 10)}${reversed.slice(0, 8)}\n${reversed.slice(8)}\n${bigText.slice(1024 * 1024 - 10)}`;
+    await writeFile(big, planted);
+    // ...and links a file outside into the evidence folder, for the upload to read.
+    await symlink('/etc/passwd', path.join(dir, 'logs', 'passwd.log'));
 
-    const redactor = new Redactor();
-    redactor.add(secret, { mask: false });
+    const gate = new ExitGate();
+    gate.add(secret, { mask: false });
     const report = fixedReport({
       evidenceDir: dir,
       reason: `Fixed; the key ${secret} was never needed.`,
@@ -50,7 +55,7 @@ describe('writeEvidence', () => {
       report,
       transcript: transcript(),
       patch: `diff --git a/x b/x\n+const key = "${secret}";\n`,
-      redact: redactor.redact,
+      gate,
     });
 
     expect(files).toEqual([
@@ -67,7 +72,10 @@ describe('writeEvidence', () => {
       const content = await readFile(path.join(dir, file), 'utf8');
       expect(content, file).not.toContain(secret);
     }
-    expect(gunzipSync(await readFile(`${big}.gz`)).toString('utf8')).toBe(bigText);
+    const unpacked = gunzipSync(await readFile(`${big}.gz`)).toString('utf8');
+    expect(unpacked).not.toContain(reversed.slice(0, 8));
+    expect(unpacked).toBe(`${bigText.slice(0, 1024 * 1024 - 10)}***\n***\n${bigText.slice(1024 * 1024 - 10)}`);
+    expect(await readdir(path.join(dir, 'logs'))).toEqual(['01-reproduce.log', '02-verify.log.gz']);
 
     const written = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as { reason: string; runs: Array<{ logFile: string }> };
     expect(written.reason).toBe('Fixed; the key *** was never needed.');
@@ -79,7 +87,7 @@ describe('writeEvidence', () => {
 
   it('writes no patch when there is none, and works without a logs folder', async () => {
     const dir = path.join(await tempDir('evidence'), 'fresh');
-    const files = await writeEvidence(dir, { report: fixedReport({ evidenceDir: dir }), transcript: [], redact: (s) => s });
+    const files = await writeEvidence(dir, { report: fixedReport({ evidenceDir: dir }), transcript: [], gate: new ExitGate() });
     expect(files).toEqual(['junit.xml', 'report.json', 'summary.md', 'transcript.json', 'transcript.md']);
   });
 });
