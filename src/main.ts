@@ -5,11 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { actionsHost } from './action/host.js';
 import { resolveMode } from './action/plan.js';
-import { Outputs, type ResolvedMode } from './constants.js';
+import { type ResolvedMode } from './constants.js';
 import { endEarly } from './engine/finish.js';
 import { createGitHubApi } from './github/api.js';
 import { readRunContext } from './github/context.js';
 import { pipelines } from './pipelines/index.js';
+import { actionOutputs } from './report/outputs.js';
 import type { Report } from './report/types.js';
 import { ExitGate } from './safety/gate.js';
 import { parseSettings, type Settings } from './settings.js';
@@ -52,15 +53,7 @@ function maskSecrets(settings: Settings, gate: ExitGate): void {
 }
 
 function setOutputs(report: Report): void {
-  core.setOutput(Outputs.Status, report.status);
-  core.setOutput(Outputs.Branch, report.branch ?? '');
-  core.setOutput(Outputs.PrUrl, report.prUrl ?? '');
-  core.setOutput(Outputs.Attempts, report.runs.filter((r) => r.phase === 'edit-check' || r.phase === 'verify').length);
-  core.setOutput(Outputs.EvidenceDir, report.evidenceDir);
-  core.setOutput(Outputs.CoverageBefore, report.coverage?.before ?? '');
-  core.setOutput(Outputs.CoverageAfter, report.coverage?.after ?? '');
-  core.setOutput(Outputs.Tokens, report.usage.promptTokens + report.usage.completionTokens);
-  core.setOutput(Outputs.CostUsd, report.usage.costUsd === undefined ? '' : report.usage.costUsd.toFixed(4));
+  for (const [name, value] of Object.entries(actionOutputs(report))) core.setOutput(name, value);
   // Mode-specific outputs (plan's matrix and count, pick's PR list).
   for (const [name, value] of Object.entries(report.outputs ?? {})) core.setOutput(name, value);
 }

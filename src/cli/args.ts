@@ -61,8 +61,16 @@ Options (the action's inputs, same names):
       --secret-env <names>    more environment variable names to withhold from tests and redact
       --commit-author <a>     'Name <email>' of the fix commit (default: redgreen[bot])
       --evidence-dir <dir>    where the evidence goes (default: ./redgreen-evidence/<time>)
+      --json                  print one JSON object on stdout (the outputs and the evidence rows); progress goes to stderr
       --keep                  demo: keep the demo project folder
   -h, --help                  this help
+
+The run works in a temporary git worktree at HEAD: your branch, working tree and uncommitted
+changes are left as they were, and the fix lives only on the redgreen/... branch. At the end it
+prints the diff of that branch against where it started, then the evidence table.
+
+Exit codes: 0 when the run was carried out, whatever it found (fixed, completed, gave-up,
+not-reproduced, flaky, skipped); 1 for error; 2 for a usage error; 130 when interrupted.
 `;
 
 export interface CliArgs {
@@ -70,6 +78,7 @@ export interface CliArgs {
   settings: Settings;
   evidenceDir?: string;
   keep: boolean;
+  json: boolean;
 }
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): CliArgs | 'help' {
@@ -83,6 +92,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): C
   options.test = { type: 'string' };
   options['evidence-dir'] = { type: 'string' };
   options.keep = { type: 'boolean' };
+  options.json = { type: 'boolean' };
   options.help = { type: 'boolean', short: 'h' };
   let parsed;
   try {
@@ -109,5 +119,5 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): C
     path.resolve,
   );
   if (settings.push === 'pr') throw new SettingsError('The CLI pushes a branch at most (--push branch); pull requests are opened by the action.');
-  return { command, settings, evidenceDir: values['evidence-dir'] as string | undefined, keep: values.keep === true };
+  return { command, settings, evidenceDir: values['evidence-dir'] as string | undefined, keep: values.keep === true, json: values.json === true };
 }

@@ -5,9 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Git } from '../delivery/git.js';
 import type { Host } from '../host.js';
-import type { Report } from '../report/types.js';
 import type { Settings } from '../settings.js';
-import { runLocal } from './local.js';
+import { runLocal, type LocalResult } from './local.js';
 import { scriptedModel } from './scripted-model.js';
 
 /** What a model would do on the demo project: look, make the one-character fix, check it, hand over. */
@@ -21,14 +20,12 @@ const DEMO_SCRIPT = [
   { answer: 'The discount applied only above 10 items, but the rule (and the test) says 10 or more: the comparison is now >=.' },
 ];
 
-/** The bundled project sits beside dist/ in the package: <package>/demo/project. */
+/** The bundled project ships in the package at <package>/demo/project; this file is <package>/dist/cli/index.js (or src/cli/demo.ts). */
 function demoSource(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const root = [here, path.join(here, '..'), path.join(here, '..', '..')].find((d) => path.basename(d) !== 'cli' && path.basename(d) !== 'dist');
-  return path.join(root ?? here, 'demo', 'project');
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'demo', 'project');
 }
 
-export async function runDemo(settings: Settings, host: Host, opts: { keep: boolean; evidenceDir?: string }): Promise<{ report: Report; dir: string }> {
+export async function runDemo(settings: Settings, host: Host, opts: { keep: boolean; evidenceDir?: string; color?: boolean }): Promise<LocalResult & { dir: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'redgreen-demo-'));
   await cp(demoSource(), dir, { recursive: true });
   const git = new Git(dir);
@@ -38,13 +35,14 @@ export async function runDemo(settings: Settings, host: Host, opts: { keep: bool
   await git.exec(['commit', '-q', '-m', 'A shop with a discount bug'], { env: who });
   host.log.info(`demo project: ${dir} (a cart whose 10%-off rule starts one item too late)`);
   try {
-    const report = await runLocal({
+    const result = await runLocal({
       settings: { ...settings, mode: 'fix', testCommand: 'npm test', workingDirectory: dir, model: 'scripted-demo', push: 'none' },
       model: scriptedModel(DEMO_SCRIPT),
       host,
       evidenceDir: opts.evidenceDir,
+      color: opts.color,
     });
-    return { report, dir };
+    return { ...result, dir };
   } finally {
     if (!opts.keep) await rm(dir, { recursive: true, force: true });
   }

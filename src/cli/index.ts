@@ -1,14 +1,14 @@
 // The `redgreen` command line: the action's engine with local adapters (bundled to dist/cli/index.js).
 import { createOpenAIClient } from '../agent/model.js';
-import { renderTerminal } from '../report/summary.js';
-import type { Report } from '../report/types.js';
 import { SettingsError } from '../settings.js';
 import { killAllRunning } from '../testing/process.js';
 import { errorMessage } from '../util/errors.js';
 import { HELP, parseCli } from './args.js';
 import { runDemo } from './demo.js';
 import { terminalHost } from './host.js';
-import { runLocal } from './local.js';
+import { runLocal, type LocalResult } from './local.js';
+import { renderJson, renderText } from './output.js';
+import { onInterrupt } from './worktree.js';
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCli(argv, process.env, process.cwd());
@@ -16,12 +16,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const host = terminalHost();
-  let report: Report;
+  // With --json, stdout holds the one JSON object and nothing else: progress goes to stderr.
+  const host = terminalHost(args.json ? process.stderr : process.stdout);
+  const color = !args.json && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  let result: LocalResult;
   if (args.command === 'demo') {
-    const demo = await runDemo(args.settings, host, { keep: args.keep, evidenceDir: args.evidenceDir });
-    report = demo.report;
-    if (args.keep) process.stdout.write(`\nThe demo project is kept at ${demo.dir}\n`);
+    const demo = await runDemo(args.settings, host, { keep: args.keep, evidenceDir: args.evidenceDir, color });
+    result = demo;
+    if (args.keep) host.log.info(`The demo project is kept at ${demo.dir}`);
   } else {
     const { settings } = args;
     if (!settings.apiKey && !settings.baseUrl) throw new SettingsError('Set OPENAI_API_KEY (or --openai-base-url for a server that needs no key).');
@@ -31,20 +33,32 @@ async function main(argv: string[]): Promise<number> {
       model: settings.model,
       onRetry: (line) => host.log.info(line),
     });
-    report = await runLocal({ settings, model, host, evidenceDir: args.evidenceDir });
+    result = await runLocal({ settings, model, host, evidenceDir: args.evidenceDir, color });
   }
-  process.stdout.write(`\n${renderTerminal(report)}\n`);
-  if (report.localBranch) process.stdout.write(`The fix is on the local branch ${report.localBranch}.\n`);
-  if (report.branch) process.stdout.write(`Pushed: ${report.branch}\n`);
-  return report.status === 'error' ? 1 : 0;
+  process.stdout.write(args.json ? renderJson(result) : renderText(result));
+  return result.report.status === 'error' ? 1 : 0;
 }
 
-main(process.argv.slice(2))
+// Ctrl-C: stop the test processes (each in its own process group, so the terminal's signal misses them)
+// and take the temporary worktree away, since `finally` blocks do not run on a signal.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAllRunning();
+    for (const cleanup of onInterrupt) cleanup();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
+const argv = process.argv.slice(2);
+main(argv)
   .then((code) => {
     process.exitCode = code;
   })
   .catch((e: unknown) => {
-    process.stderr.write(`redgreen: ${errorMessage(e)}\n`);
+    const reason = errorMessage(e);
+    process.stderr.write(`redgreen: ${reason}\n`);
+    // A script reading --json still gets one object when the run could not start.
+    if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ status: 'error', reason }, null, 2)}\n`);
     process.exitCode = e instanceof SettingsError ? 2 : 1;
   })
   .finally(() => {
