@@ -1,6 +1,7 @@
 // The model's file tools, confined to the working directory: every path is checked before any byte is read or written.
-import { lstat, mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { ConfinementError, openConfined, overwrite, type Opened, type OpenMode } from './confined-file.js';
 import { findNearest, replaceOnce } from './edit.js';
 import { syntaxError } from './lint.js';
 
@@ -44,16 +45,38 @@ export class Workspace {
     if (parts.length === 0) throw new ToolError(`'${p}' names the project root, not a file.`);
     if (parts.some((s) => s.toLowerCase() === '.git')) throw new ToolError(`'${p}' is inside .git/, which the tools do not touch.`);
     const rel = parts.join('/');
-    if (forWrite && !this.policy.allowWorkflowEdits && /^\.github\/workflows(\/|$)/i.test(rel)) {
-      throw new ToolError(`'${rel}' is a workflow file; writing workflows is not allowed in this run.`);
-    }
     if (forWrite) {
-      const reason = this.policy.refuseWrite?.(rel);
+      const reason = this.refusedWrite(rel);
       if (reason) throw new ToolError(reason);
     }
     const abs = path.join(this.root, rel);
     await this.checkRealPath(abs, rel, forWrite);
     return [abs, rel];
+  }
+
+  /** Why a write to `rel` is refused by the run's policy (workflows, coverage's test files only), or undefined. */
+  private refusedWrite(rel: string): string | undefined {
+    if (!this.policy.allowWorkflowEdits && /^\.github\/workflows(\/|$)/i.test(rel)) {
+      return `'${rel}' is a workflow file; writing workflows is not allowed in this run.`;
+    }
+    return this.policy.refuseWrite?.(rel);
+  }
+
+  /**
+   * Opens a checked path and checks the descriptor again (see openConfined): the path checks above give the
+   * model clear reasons, this one is what holds when the tree changes underneath. Writes are judged by the
+   * policy at the file's real place too, so a folder symlinked to .github/workflows is no way around it.
+   */
+  private async openFile(abs: string, rel: string, mode: OpenMode): Promise<Opened> {
+    const forWrite = mode !== 'read';
+    try {
+      // A read may go through a symlink that stays inside; a write never replaces one.
+      const target = forWrite ? abs : await realpath(abs);
+      return await openConfined(this.root, target, rel, mode, (real) => (forWrite ? this.refusedWrite(real) : undefined));
+    } catch (e) {
+      if (e instanceof ConfinementError) throw new ToolError(e.message);
+      throw new ToolError(`cannot ${forWrite ? 'write' : 'read'} '${rel}': ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
+    }
   }
 
   /** Follows symlinks on the way: the real location must still be inside the root. */
@@ -89,11 +112,12 @@ export class Workspace {
   /** The whole text of a file the model may read. */
   async text(given: unknown): Promise<[string, string]> {
     const [abs, rel] = await this.resolve(given, false);
+    const { fh } = await this.openFile(abs, rel, 'read');
     let text: string;
     try {
-      text = await readFile(abs, 'utf8');
-    } catch (e) {
-      throw new ToolError(`cannot read '${rel}': ${(e as NodeJS.ErrnoException).code ?? String(e)}.`);
+      text = await fh.readFile('utf8');
+    } finally {
+      await fh.close();
     }
     if (text.includes('\u0000')) throw new ToolError(`'${rel}' is a binary file.`);
     return [text, rel];
@@ -121,23 +145,35 @@ export class Workspace {
   async write(given: unknown, content: unknown): Promise<string> {
     if (typeof content !== 'string') throw new ToolError('content must be a string.');
     const [abs, rel] = await this.resolve(given, true);
-    const before = await readFile(abs, 'utf8').catch(() => undefined);
-    await mkdir(path.dirname(abs), { recursive: true });
-    await writeFile(abs, content);
-    this.touched.add(rel);
-    return withSyntaxCheck(abs, rel, before, `wrote ${rel} (${content.split('\n').length} lines)`);
+    const { fh, realRel } = await this.openFile(abs, rel, 'write');
+    let before: string | undefined;
+    try {
+      const size = (await fh.stat()).size;
+      before = size > 0 ? await fh.readFile('utf8') : undefined;
+      await overwrite(fh, content);
+    } finally {
+      await fh.close();
+    }
+    // The file's real place is what changed (and what is committed), even when written through an inside symlink.
+    this.touched.add(realRel);
+    return withSyntaxCheck(path.join(this.root, realRel), rel, before, `wrote ${rel} (${content.split('\n').length} lines)`);
   }
 
   async edit(given: unknown, oldString: unknown, newString: unknown): Promise<string> {
     if (typeof oldString !== 'string' || oldString === '') throw new ToolError('old_string must be a non-empty string.');
     if (typeof newString !== 'string') throw new ToolError('new_string must be a string.');
     const [abs, rel] = await this.resolve(given, true);
-    let text: string;
+    if (!(await lstat(abs).then(() => true, () => false))) throw new ToolError(`'${rel}' does not exist; use write_file to create it.`);
+    const { fh, realRel } = await this.openFile(abs, rel, 'update');
     try {
-      text = await readFile(abs, 'utf8');
-    } catch {
-      throw new ToolError(`'${rel}' does not exist; use write_file to create it.`);
+      return await this.editOpen(fh, rel, realRel, oldString, newString);
+    } finally {
+      await fh.close();
     }
+  }
+
+  private async editOpen(fh: Opened['fh'], rel: string, realRel: string, oldString: string, newString: string): Promise<string> {
+    const text = await fh.readFile('utf8');
     const result = replaceOnce(text, oldString, newString);
     if (result.kind === 'none') {
       throw new ToolError(`old_string was not found in ${rel}. The nearest lines are:\n${findNearest(text, oldString)}`);
@@ -147,9 +183,9 @@ export class Workspace {
         `old_string occurs ${result.lines.length} times in ${rel} (lines ${result.lines.join(', ')}); include more surrounding lines so it is unique.`,
       );
     }
-    await writeFile(abs, result.text);
-    this.touched.add(rel);
-    return withSyntaxCheck(abs, rel, text, `edited ${rel} at line ${result.line}${result.fuzzy ? ' (matched ignoring whitespace)' : ''}`);
+    await overwrite(fh, result.text);
+    this.touched.add(realRel);
+    return withSyntaxCheck(path.join(this.root, realRel), rel, text, `edited ${rel} at line ${result.line}${result.fuzzy ? ' (matched ignoring whitespace)' : ''}`);
   }
 }
 

@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { link, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -86,5 +87,61 @@ describe('Workspace confinement', () => {
     // Only errors the change brought in: a JSX file, or a file that did not parse before, is not blamed on the edit.
     expect(await ws.write('view.js', 'export const v = <div className="x" />;\n')).toBe('wrote view.js (2 lines)');
     expect(await ws.edit('view.js', 'className="x"', 'className="y"')).toBe('edited view.js at line 1');
+  });
+});
+
+describe('Workspace confinement against a tree that changes underneath', () => {
+  it('refuses a hardlinked file for reads and writes, so a link made by a test cannot reach a file outside', async () => {
+    await link(path.join(outside, 'secret.txt'), path.join(root, 'src', 'linked.txt'));
+    const ws = await Workspace.open(root, { allowWorkflowEdits: false });
+    await refuse(ws.read('src/linked.txt'), /hard link/);
+    await refuse(ws.write('src/linked.txt', 'overwritten'), /hard link/);
+    await refuse(ws.edit('src/linked.txt', 'top', 'bottom'), /hard link/);
+    expect(await readFile(path.join(outside, 'secret.txt'), 'utf8')).toBe('top secret\n');
+    expect(ws.touched.size).toBe(0);
+  });
+
+  it('judges a write by where it really lands: a folder linked to the workflows is still refused', async () => {
+    await symlink(path.join(root, '.github', 'workflows'), path.join(root, 'ci'));
+    await symlink(path.join(root, '.git'), path.join(root, 'meta'));
+    const ws = await Workspace.open(root, { allowWorkflowEdits: false });
+    await refuse(ws.write('ci/evil.yml', 'on: push'), /workflow/);
+    await refuse(ws.write('meta/hooks/pre-commit', '#!/bin/sh'), /\.git/);
+    expect(await readdir(path.join(root, '.github', 'workflows'))).toEqual([]);
+    expect(ws.touched.size).toBe(0);
+  });
+
+  it('lands no write outside while another process keeps swapping a folder for a symlink to outside', async () => {
+    const ws = await Workspace.open(root, { allowWorkflowEdits: false });
+    await mkdir(path.join(root, 'sub'));
+    await writeFile(path.join(outside, 'target.txt'), 'untouched\n');
+    // Swaps sub/ (a real folder) and a symlink to outside/ as fast as bash can, until killed.
+    const swapper = spawn(
+      'bash',
+      ['-c', 'cd "$1"; while :; do mv sub sub.real 2>/dev/null; ln -sfn "$2" sub; rm -f sub; mv sub.real sub 2>/dev/null; done', 'swap', root, outside],
+      { stdio: 'ignore' },
+    );
+    const results = { wrote: 0, refused: 0 };
+    try {
+      for (let i = 0; i < 400; i++) {
+        const name = i % 2 ? 'target.txt' : `new-${i}.txt`;
+        try {
+          await ws.write(`sub/${name}`, `written ${i}\n`);
+          results.wrote++;
+        } catch (e) {
+          if (!(e instanceof ToolError)) throw e;
+          results.refused++;
+        }
+      }
+    } finally {
+      swapper.kill('SIGKILL');
+      await new Promise((resolve) => swapper.once('exit', resolve));
+    }
+    // Some writes met the symlink and were refused, some landed inside; none landed outside.
+    expect(results.wrote).toBeGreaterThan(0);
+    expect(results.refused).toBeGreaterThan(0);
+    expect((await readdir(outside)).sort()).toEqual(['secret.txt', 'target.txt']);
+    expect(await readFile(path.join(outside, 'target.txt'), 'utf8')).toBe('untouched\n');
+    expect(await readFile(path.join(outside, 'secret.txt'), 'utf8')).toBe('top secret\n');
   });
 });
