@@ -1,7 +1,7 @@
 // A local run leaves the user's checkout as it was (uncommitted changes included), shows the diff, and speaks JSON and exit codes to scripts.
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -119,14 +119,18 @@ describe('redgreen CLI on a local checkout', () => {
     expect(stdout).not.toContain('\x1b[');
   });
 
-  it('--json prints one object with the outputs and the evidence rows; progress goes to stderr', async () => {
+  it('--json prints one object with the outputs and the evidence rows; progress goes to stderr (project in a subfolder)', async () => {
     const fix = await readFix('node-test');
     const model = await startOpenAIServer(fixingScript(fix), { apiKey: KEY });
     closeServer = model.close;
-    const { remote, sha } = await createRemote(path.join(fixtures, 'node-test'));
+    // The project lives in packages/lib of the repository, and the run is started from the top with -C.
+    const monorepo = await makeTempDir('monorepo');
+    await cp(path.join(fixtures, 'node-test'), path.join(monorepo, 'packages', 'lib'), { recursive: true });
+    const { remote, sha } = await createRemote(monorepo);
     const checkout = await cloneWorkspace(remote, 'main');
 
-    const { stdout, stderr } = await exec(process.execPath, [bin, 'fix', '--test', 'npm test', '--openai-base-url', model.url, '--json'], {
+    const args = [bin, 'fix', '-C', 'packages/lib', '--test', 'npm test', '--openai-base-url', model.url, '--json'];
+    const { stdout, stderr } = await exec(process.execPath, args, {
       cwd: checkout,
       env: env({ OPENAI_API_KEY: KEY }),
       timeout: 120_000,
@@ -138,7 +142,8 @@ describe('redgreen CLI on a local checkout', () => {
     expect(result.attempts).toBe(result.runs.filter((r) => r.phase === 'edit-check' || r.phase === 'verify').length);
     expect(result.runs[0]).toMatchObject({ phase: 'reproduce', command: 'npm test', scope: 'full', result: 'failed' });
     expect(result.runs.at(-1)).toMatchObject({ phase: 'verify', command: 'npm test', scope: 'full', result: 'passed', failed: 0 });
-    expect(result.diff).toContain(`+++ b/${fix.path}`);
+    expect(result.diff).toContain(`+++ b/packages/lib/${fix.path}`);
+    expect(await git(checkout, ['show', `${result.branch}:packages/lib/${fix.path}`])).toContain(fix.new_string);
     expect(await readFile(path.join(result['evidence-dir'], 'fix.patch'), 'utf8')).toContain(fix.new_string);
     expect(stderr).toContain('▸ Reproduce');
     expect(stderr).toContain('committed');

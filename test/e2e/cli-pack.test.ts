@@ -1,5 +1,6 @@
 // The published package as a user gets it: `npm pack`, installed offline into an empty prefix, run from there.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,8 +20,10 @@ const PackageJson = z.object({ engines: z.object({ node: z.string() }), dependen
  */
 async function cleanEnv(root: string): Promise<NodeJS.ProcessEnv> {
   const home = await makeTempDir('pack-home');
+  // This Node.js first (npm's `#!/usr/bin/env node` finds it), then wherever npm itself is installed.
+  const npmDir = (process.env.PATH ?? '').split(':').find((dir) => dir && existsSync(path.join(dir, 'npm'))) ?? '/usr/bin';
   return {
-    PATH: `${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`,
+    PATH: `${path.dirname(process.execPath)}:${npmDir}:/usr/bin:/bin`,
     HOME: home,
     npm_config_cache: path.join(root, 'npm-cache'),
     npm_config_registry: 'http://127.0.0.1:9/',
@@ -40,7 +43,7 @@ async function olderNode(): Promise<string | undefined> {
 }
 
 describe('the npm package', () => {
-  it('packs only what the CLI needs, installs offline into an empty prefix, and runs --help and the demo from there', async () => {
+  it('packs only what the CLI needs, installs offline into an empty prefix and runs --help from there, and runs the demo with npx', async () => {
     const root = await makeTempDir('pack');
     const env = await cleanEnv(root);
     const packed = PackResult.parse(
@@ -68,8 +71,10 @@ describe('the npm package', () => {
     expect(help.stdout).toContain('redgreen fix --test "<command>"');
     expect(help.stdout).toContain('--json');
 
+    // The README's form: `npx redgreen demo`, here with the tarball as the package, still offline.
     const work = await makeTempDir('pack-work');
-    const demo = await exec(redgreen, ['demo'], { cwd: work, env, timeout: 90_000 });
+    const tarball = path.join(root, packed.filename);
+    const demo = await exec('npx', ['--offline', '--yes', '--package', tarball, '--', 'redgreen', 'demo'], { cwd: work, env, timeout: 90_000 });
     expect(demo.stdout).toContain('redgreen: fixed');
     expect(demo.stdout).toMatch(/verify\s+full\s+passed/);
     expect(demo.stdout).toContain('+  return item.quantity >= 10 ? total * 0.9 : total;');

@@ -37,6 +37,16 @@ describe('redgreen CLI', () => {
     expect(await readFile(path.join(evidence!, 'fix.patch'), 'utf8')).toContain('item.quantity >= 10');
   });
 
+  it('demo on a terminal: the diff is coloured', async (ctx) => {
+    // util-linux `script` gives the command a pseudo-terminal, as a person's shell would.
+    const hasScript = await exec('script', ['--version']).then(() => true, () => false);
+    if (!hasScript) ctx.skip();
+    const { stdout } = await exec('script', ['-qec', `${process.execPath} ${bin} demo`, '/dev/null'], { env: env(), timeout: 60_000 });
+    expect(stdout).toContain('redgreen: fixed');
+    expect(stdout).toMatch(/\x1b\[32m\+.*\x1b\[m\x1b\[32m  return item\.quantity >= 10/);
+    expect(stdout).toMatch(/\x1b\[31m-  return item\.quantity > 10/);
+  });
+
   it('fix: repairs a local checkout on a local branch, with the key from OPENAI_API_KEY', async () => {
     const fix = await readFix('node-test');
     const model = await startOpenAIServer(fixingScript(fix), { apiKey: 'sk-local-test-key-123' });
@@ -64,8 +74,16 @@ describe('redgreen CLI', () => {
     const checkout = await cloneWorkspace(remote, 'main');
     const run = exec(process.execPath, [bin, 'fix', '--test', 'npm test'], { cwd: checkout, env: env(), timeout: 30_000 });
     await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('OPENAI_API_KEY') });
+    // With --json a script still gets one object to read, and the same exit code.
+    const json = exec(process.execPath, [bin, 'fix', '--test', 'npm test', '--json'], { cwd: checkout, env: env(), timeout: 30_000 });
+    const failed = await json.then(
+      () => undefined,
+      (e: { code: number; stdout: string }) => e,
+    );
+    expect(failed?.code).toBe(2);
+    expect(JSON.parse(failed!.stdout)).toEqual({ status: 'error', reason: expect.stringContaining('OPENAI_API_KEY') });
     const help = await exec(process.execPath, [bin, '--help'], { env: env() });
-    for (const flag of ['--test-command', '--openai-base-url', '--max-iterations', '--test-timeout', '--push', '--coverage-command', '--evidence-dir']) {
+    for (const flag of ['--test-command', '--openai-base-url', '--max-iterations', '--test-timeout', '--push', '--coverage-command', '--evidence-dir', '--json']) {
       expect(help.stdout).toContain(flag);
     }
   });
