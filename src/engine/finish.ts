@@ -10,6 +10,7 @@ import { renderPrBody, renderSummary } from '../report/summary.js';
 import type { FileChange, Report } from '../report/types.js';
 import type { TestCase, TestHarness } from '../testing/types.js';
 import type { Job } from './job.js';
+import { greenBasis } from './verify.js';
 import { errorMessage } from '../util/errors.js';
 
 export interface Delivery {
@@ -70,6 +71,7 @@ export async function finish(job: Job, host: Host, harness: TestHarness, budget:
     failingAfter: lastVerify ? lastVerify.parsed.failures.map(({ file, name }) => ({ file, name })) : [],
     flipping: outcome.flipping ?? [],
     runs,
+    greenBy: lastVerify ? (job.mode === 'fix' && firstRed ? greenBasis(firstRed.parsed, lastVerify) : 'exit code') : undefined,
     changes: outcome.delivered?.changes ?? [],
     usage: {
       turns: budget.turns,

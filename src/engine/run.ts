@@ -3,8 +3,10 @@ import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { Budget, isPriceKnown } from '../agent/budget.js';
 import type { Verdict } from '../agent/loop.js';
+import { Git } from '../delivery/git.js';
 import type { Host } from '../host.js';
 import type { Report } from '../report/types.js';
+import { plainText } from '../testing/ansi.js';
 import { createTestHarness } from '../testing/harness.js';
 import type { TestHarness } from '../testing/types.js';
 import { errorMessage } from '../util/errors.js';
@@ -13,7 +15,7 @@ import { coverageMode } from './coverage.js';
 import { finish, type Outcome } from './finish.js';
 import type { Job } from './job.js';
 import { describe, reproduce } from './reproduce.js';
-import { verifyFix } from './verify.js';
+import { greenBasis, removalsSince, verifyFix } from './verify.js';
 
 export type { EngineDeps } from './agent.js';
 
@@ -71,18 +73,23 @@ export async function runJob(job: Job, host: Host, deps: EngineDeps): Promise<Re
 async function fixOrTask(job: Job, host: Host, deps: EngineDeps, harness: TestHarness, budget: Budget): Promise<Outcome> {
   const log = host.log;
   const repro = await log.group('Reproduce', () =>
-    reproduce(harness, job.setupCommands, (run) => readTail(run.logFile), (l) => log.info(l), { confirm: job.mode === 'fix' }),
+    reproduce(harness, job.setupCommands, async (run) => plainText(await readTail(run.logFile)), (l) => log.info(l), { confirm: job.mode === 'fix' }),
   );
   if (repro.kind === 'broken') return { status: 'error', reason: repro.reason };
   if (job.mode === 'fix' && repro.kind === 'green') return { status: 'not-reproduced', reason: repro.reason };
   if (job.mode === 'fix' && repro.kind === 'flaky') return { status: 'flaky', reason: repro.reason, flipping: repro.flipping };
   const initial = repro.kind === 'red' ? repro.run : harness.runs.find((r) => r.phase === 'reproduce')!;
 
+  // Where the model started from: a change that removes tests is read against it, whatever it commits meanwhile.
+  const git = new Git(job.workDir);
+  const base = job.mode === 'fix' ? (await git.exec(['rev-parse', 'HEAD'], { allowFailure: true })).stdout.trim() : '';
   const verify = async (): Promise<Verdict> => {
     const run = await harness.run({ phase: 'verify' });
     log.info(`verify: ${describe(run)}`);
     if (job.mode === 'fix') {
-      const v = verifyFix(initial.parsed, run);
+      const removals = run.ok && greenBasis(initial.parsed, run) !== 'test names' && base ? await removalsSince(git, base, job.testCommand, job.workDir) : [];
+      const v = verifyFix(initial.parsed, run, removals);
+      log.info(`green decided by ${v.decidedBy}${v.ok ? '' : `: ${v.problems.join(' ')}`}`);
       return v.ok ? { ok: true } : { ok: false, feedback: `Not green yet. ${v.problems.join(' ')}\n\n${projectDigest(job, run)}` };
     }
     return run.ok ? { ok: true } : { ok: false, feedback: `The full test command fails, so the task is not done.\n\n${projectDigest(job, run)}` };

@@ -64,7 +64,8 @@ function addSuite(suite: Suite, run: TestRun, report: Report): void {
     const why = run.timedOut
       ? `timed out after ${Math.round(run.durationMs / 1000)} s`
       : `exited with code ${run.exitCode ?? 'none'}`;
-    suite.testCase().className('test command').name(clean(run.command)).error(`The test command ${why}`, 'RunFailed');
+    const lines = run.parsed.failureLines?.length ? cdata(run.parsed.failureLines.join('\n')) : undefined;
+    suite.testCase().className('test command').name(clean(run.command)).error(`The test command ${why}`, 'RunFailed', lines);
   }
 }
 

@@ -97,13 +97,20 @@ const AfterIcon: Record<AfterState, string> = { passed: '✅ passed', failed: '�
 
 function failingSection(report: Report, limits: Limits): string | undefined {
   const rows = failingRows(report);
-  if (rows.length === 0) return undefined;
+  if (rows.length === 0) return failureLinesSection(report);
   const shown = rows.slice(0, limits.tests).map((r) => [testCell(r.test, r.file), '❌ failed', AfterIcon[r.after]]);
   if (rows.length > shown.length) shown.push([`… ${rows.length - shown.length} more`, '', '']);
   const parts = [`### Failing tests: before → after`, table(['Test', 'Before', 'After'], shown)];
   const messages = messagesBlock(report.failingBefore, limits);
   if (messages) parts.push(messages);
   return parts.join('\n\n');
+}
+
+/** A runner whose output names no tests: the lines of the first red run that report failures. */
+function failureLinesSection(report: Report): string | undefined {
+  const lines = report.runs.find((r) => !r.ok && r.parsed.failureLines?.length)?.parsed.failureLines;
+  if (!lines) return undefined;
+  return ['### What failed at the start', 'The output names no tests; these are the lines that report failures:', codeBlock(lines.join('\n'))].join('\n\n');
 }
 
 function messagesBlock(failures: TestFailure[], limits: Limits): string | undefined {
@@ -123,6 +130,12 @@ function flakySection(report: Report, limits: Limits): string | undefined {
   if (report.flipping.length > shown.length) shown.push(`- … ${report.flipping.length - shown.length} more`);
   return [`### Tests that both failed and passed here`, shown.join('\n')].join('\n\n');
 }
+
+const GreenByText: Record<NonNullable<Report['greenBy']>, string> = {
+  'test names': 'Green decided by **test names**: the tests that failed at the start must be seen passing, in the same files under the same names.',
+  counts: 'Green decided by **counts**: the output names no passing tests, so as many had to pass as ran at the start, and no test could be removed or skipped.',
+  'exit code': 'Green decided by the **exit code** only: the output names no tests to compare, so changes that remove or disable tests were refused.',
+};
 
 const ResultIcon: Record<EvidenceRow['result'], string> = { passed: '✅', failed: '❌', 'timed out': '⏱️' };
 
@@ -155,6 +168,7 @@ function evidenceSection(report: Report, limits: Limits): string | undefined {
   const n = rows.length;
   return [
     `### Evidence: ${n.toLocaleString('en-US')} test run${n === 1 ? '' : 's'}`,
+    ...(report.greenBy ? [GreenByText[report.greenBy]] : []),
     table(['#', 'Phase', 'Command', 'Scope', 'Result', 'Passed', 'Failed', 'Duration'], body, [
       'right',
       'left',

@@ -38,6 +38,8 @@ export interface Report {
   /** Tests that both failed and passed (flaky). */
   flipping: TestCase[];
   runs: TestRun[];
+  /** How the verifying runs were judged green: the same tests by name, the runner's counts, or the exit code only. */
+  greenBy?: 'test names' | 'counts' | 'exit code';
   changes: FileChange[];
   usage: Usage;
   coverage?: { before: number; after: number; files: CoverageFile[] };

@@ -24,10 +24,9 @@ export function childEnv(
     out[name] = value;
   }
   for (const name of FILE_COMMANDS) if (out[name] !== undefined) out[name] = '/dev/null';
-  // Tests should not wait for a terminal or paint colours into the logs the digest reads.
+  // Tests should not wait for a terminal. Colour settings stay as the runner has them: suites that test
+  // their own colour handling must see what they see in CI; output is read with ANSI codes stripped.
   out.CI = out.CI ?? 'true';
-  out.NO_COLOR = '1';
-  out.FORCE_COLOR = '0';
   out.GIT_TERMINAL_PROMPT = '0';
   return out;
 }

@@ -176,6 +176,7 @@ export function runnerWord(word: string, rest: Word[]): RunnerWord | undefined {
         if (m !== -1 && (rest[m + 1]?.value === 'pytest' || rest[m + 1]?.value === 'py.test')) {
           return { kind: 'pytest', skip: m + 2 };
         }
+        if (m !== -1 && rest[m + 1]?.value === 'unittest') return { kind: 'unittest', skip: m + 2 };
       }
       return undefined;
   }

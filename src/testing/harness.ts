@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { plainText } from './ansi.js';
 import { detectInvocation } from './detect.js';
+import { failureLines } from './failure-lines.js';
 import { applyInserts, reportRequest, targetInserts } from './plan.js';
 import { runProcess, type ProcessResult } from './process.js';
 import { isFileCase } from './runners/common.js';
@@ -62,7 +63,7 @@ export function createTestHarness(opts: HarnessOptions): TestHarness {
 
   async function parse(inv: Invocation, res: ProcessResult, reportDir: string, startedAt: number): Promise<ParsedResult> {
     const output = plainText(res.output);
-    const ctx: ParseContext = { root, dir: inv.dir };
+    const ctx: ParseContext = { root, dir: inv.dir, args: inv.args };
     const spec = specFor(inv.kind);
     const fromReport = await spec?.readReport?.({ ...ctx, reportDir, startedAt, output });
     if (fromReport) return fromReport;
@@ -100,7 +101,10 @@ export function createTestHarness(opts: HarnessOptions): TestHarness {
         redact: opts.redact,
         onOutput: opts.onOutput,
       });
-      const parsed = withFilePasses(redactParsed(await parse(inv, res, reportDir, startedAt), opts.redact));
+      let parsed = withFilePasses(redactParsed(await parse(inv, res, reportDir, startedAt), opts.redact));
+      if ((res.exitCode !== 0 || res.timedOut) && parsed.failures.length === 0) {
+        parsed = { ...parsed, failureLines: failureLines(plainText(res.output)).map(opts.redact) };
+      }
       const run: TestRun = {
         index,
         phase: ro.phase,

@@ -6,6 +6,7 @@ export type RunnerKind =
   | 'mocha'
   | 'node-test'
   | 'pytest'
+  | 'unittest'
   | 'go'
   | 'cargo'
   | 'junit'
@@ -34,6 +35,8 @@ export interface ParsedResult {
   passedCases: TestCase[];
   /** Where the result was read from. */
   source: 'report' | 'output' | 'none';
+  /** A failed run whose output names no failing test: the lines of it that report failures, bounded. */
+  failureLines?: string[];
 }
 
 /** Why a test run happened; shown in the evidence table. */

@@ -1,8 +1,28 @@
 // cargo test: no report on stable, so its `test x ... FAILED` output and `---- x stdout ----` blocks; reruns by exact name.
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { boundText, projectFrames } from '../frames.js';
 import type { TestCase, TestFailure } from '../types.js';
 import { fileFromRunner, result } from './common.js';
-import type { RunnerSpec } from './types.js';
+import type { ParseContext, RunnerSpec } from './types.js';
+
+/**
+ * The file that holds a test's module: `parser::tests::x` run from the crate root src/lib.rs lives in
+ * src/parser.rs or src/parser/mod.rs. The crate root itself when no module file is found.
+ */
+function moduleFile(crateRoot: string | undefined, name: string, ctx: ParseContext): string | undefined {
+  if (!crateRoot) return undefined;
+  const modules = name.split('::').slice(0, -1);
+  const base = dirname(crateRoot);
+  for (let k = modules.length; k > 0; k--) {
+    const path = modules.slice(0, k).join('/');
+    for (const candidate of [`${path}.rs`, `${path}/mod.rs`]) {
+      const rel = base === '.' ? candidate : `${base}/${candidate}`;
+      if (existsSync(resolve(ctx.root, rel))) return rel;
+    }
+  }
+  return crateRoot;
+}
 
 /** The panic message of a failure block: from "panicked at" to the backtrace. */
 function panicMessage(block: string[]): string {
@@ -40,10 +60,11 @@ export const cargo: RunnerSpec = {
       const test = /^test (.+?) \.\.\. (ok|FAILED|ignored)\b/.exec(line);
       if (test) {
         const name = test[1]!;
-        if (test[2] === 'ok') passed.push({ file, name });
+        const where = moduleFile(file, name, ctx);
+        if (test[2] === 'ok') passed.push({ file: where, name });
         if (test[2] === 'FAILED') {
           failedNames.push(name);
-          fileOf.set(name, file);
+          fileOf.set(name, where);
         }
         continue;
       }

@@ -8,10 +8,11 @@ import { mocha } from './mocha.js';
 import { nodeTest } from './node-test.js';
 import { pytest } from './pytest.js';
 import type { RunnerSpec } from './types.js';
+import { unittest } from './unittest.js';
 import { vitest } from './vitest.js';
 
 // Most distinctive first: vitest's and jest's summaries would not be mistaken for another's.
-const SPECS: RunnerSpec[] = [vitest, jest, mocha, nodeTest, pytest, cargo, go, junit];
+const SPECS: RunnerSpec[] = [vitest, jest, mocha, nodeTest, pytest, unittest, cargo, go, junit];
 
 export function specFor(kind: RunnerKind): RunnerSpec | undefined {
   return SPECS.find((spec) => spec.kind === kind);

@@ -113,6 +113,7 @@ export const jest: RunnerSpec = {
     const lines = output.split('\n');
     const tree = parseTree(lines, ctx);
     const failures: TestFailure[] = [];
+    const seen = new Set<string>();
     let file: string | undefined;
     for (let i = 0; i < lines.length; i++) {
       const fileHeader = /^FAIL (\S+)/.exec(lines[i]!);
@@ -131,6 +132,10 @@ export const jest: RunnerSpec = {
         title === 'Test suite failed to run' && file
           ? { file, name: file }
           : { file: tree.failed.get(title) ?? file, name: title.split(' › ').join(TITLE_SEP) };
+      // jest's "Summary of all failing tests" repeats every failure: count each once.
+      const key = `${tc.file ?? ''}\0${tc.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       failures.push(failureFromText(tc, body.join('\n'), ctx));
     }
     const summary = lines.find((line) => /^Tests:\s+\d+/.test(line));

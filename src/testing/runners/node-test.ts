@@ -33,7 +33,7 @@ function parseSpec(output: string, ctx: ParseContext): { failures: TestFailure[]
   const failing: string[] = [];
   const suites: { indent: number; name: string }[] = [];
   for (const line of tree) {
-    const m = /^(\s*)([▶✔✖﹣]) (.+?)(?: \([\d.]+m?s\))?(?: # (?:SKIP|TODO).*)?$/.exec(line);
+    const m = /^(\s*)([▶✔✖﹣]) (.+?)(?: \([\d.]+m?s\))?( # (?:SKIP|TODO).*)?$/.exec(line);
     if (!m) continue;
     const indent = m[1]!.length;
     while (suites.length && suites[suites.length - 1]!.indent > indent) suites.pop();
@@ -49,7 +49,8 @@ function parseSpec(output: string, ctx: ParseContext): { failures: TestFailure[]
     }
     const name = [...suites.filter((s) => s.indent < indent).map((s) => s.name), m[3]!].join(TITLE_SEP);
     // A file whose tests were all filtered out, or that has none, is reported as a test named after it.
-    if (m[2] === '✔') passed.push(SCRIPT_FILE.test(name) ? { file: fileFromRunner(name, ctx), name: fileFromRunner(name, ctx) } : { name });
+    // A skipped or todo test did not pass, whatever mark it carries.
+    if (m[2] === '✔' && !m[4]) passed.push(SCRIPT_FILE.test(name) ? { file: fileFromRunner(name, ctx), name: fileFromRunner(name, ctx) } : { name });
     if (m[2] === '✖') failing.push(name);
   }
   if (detailsAt === -1 && passed.length === 0 && failing.length === 0) return undefined;

@@ -36,6 +36,8 @@ export interface ParseContext {
   root: string;
   /** Absolute directory the runner ran in. */
   dir: string;
+  /** The runner's arguments on the command line (where they tell how names map to files). */
+  args?: string[];
 }
 
 /** Arguments to put into the test command. */

@@ -21,6 +21,6 @@ describe('childEnv', () => {
       },
       { withhold: ['DEPLOY_KEY'], secrets: ['sk-live-1234567890', 'ghs_abcdefghijkl'] },
     );
-    expect(Object.keys(env).sort()).toEqual(['CI', 'FORCE_COLOR', 'GITHUB_REPOSITORY', 'GIT_TERMINAL_PROMPT', 'HOME', 'NO_COLOR', 'PATH']);
+    expect(Object.keys(env).sort()).toEqual(['CI', 'GITHUB_REPOSITORY', 'GIT_TERMINAL_PROMPT', 'HOME', 'PATH']);
   });
 });

@@ -10,7 +10,7 @@ export const CAPTURED_OUTPUT = join(REPO_ROOT, 'test/fixtures/output');
 /** Inside the repository, so the JavaScript fixtures resolve vitest, jest and mocha from its node_modules. */
 export const TMP_ROOT = join(REPO_ROOT, '.tmp');
 
-export const RUNNER_FIXTURES = ['node-test', 'vitest', 'jest', 'mocha', 'pytest', 'cargo'] as const;
+export const RUNNER_FIXTURES = ['node-test', 'vitest', 'jest', 'mocha', 'pytest', 'unittest', 'cargo'] as const;
 export type RunnerFixture = (typeof RUNNER_FIXTURES)[number];
 
 const Fix = z.object({ path: z.string(), old_string: z.string(), new_string: z.string() });

@@ -23,6 +23,12 @@ const expected: Record<RunnerFixture, { command: string; failing: TestCase; test
   jest: { command: 'npm test', failing: { file: 'test/text.test.js', name: 'text > capitalize upper-cases the first letter' }, tests: 3, report: true },
   mocha: { command: 'npm test', failing: { file: 'test/stats.test.js', name: 'stats > average of several values' }, tests: 3, report: true },
   pytest: { command: 'pytest', failing: { file: 'tests/test_pricing.py', name: 'TestDiscount::test_takes_percent_off' }, tests: 3, report: true },
+  unittest: {
+    command: 'python3 -m unittest discover -s tests',
+    failing: { file: 'tests/test_stock.py', name: 'test_stock.RemainingTest.test_never_below_zero' },
+    tests: 3,
+    report: false,
+  },
   cargo: { command: 'cargo test', failing: { file: 'src/lib.rs', name: 'tests::centuries' }, tests: 3, report: false },
 };
 
