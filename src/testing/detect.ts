@@ -1,21 +1,64 @@
 // Finds which test runner a command ends up running, following package.json scripts, and where arguments can go.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseCommand, type Segment, type Word } from './shell.js';
-import type { Invocation } from './runners/types.js';
+import { parseCommand, quoteArg, type Segment, type Word } from './shell.js';
+import type { Focus, Invocation } from './runners/types.js';
 
 const PackageJson = z.object({ scripts: z.record(z.string(), z.string()).optional() });
 const MAX_DEPTH = 4;
 
 interface Found {
-  inv: Omit<Invocation, 'anchor' | 'dir'>;
+  inv: Omit<Invocation, 'anchor' | 'dir' | 'focus' | 'reportAnchor'>;
   /** The runner's words on this command line (for direct invocations). */
   words: Word[];
   /** Arguments reach the runner through a package manager script: appended after this separator. */
-  script?: { sep: string; safe: boolean };
+  script?: { sep: string; safe: boolean; focus?: Focus; pkgDir: string; body: string };
   dir: string;
+}
+
+/** Commands that only set up the shell's state for the commands after them. */
+const SETUP = new Set(['cd', 'pushd', 'popd', 'source', '.', 'export', 'set', 'unset', 'umask', 'ulimit', 'shopt']);
+
+function isSetup(segment: Segment): boolean {
+  const first = segment.words[0]?.value;
+  return first === undefined ? segment.assignments.length > 0 : SETUP.has(first);
+}
+
+function segmentStart(segment: Segment): number {
+  return (segment.assignments[0] ?? segment.words[0])!.start;
+}
+
+/** The runner segment's own command, and where arguments go in it; undefined when it cannot stand alone. */
+function ownCommand(command: string, segment: Segment, found: Found, cwd: string): Focus | undefined {
+  const start = segmentStart(segment);
+  const text = command.slice(start, segment.end);
+  if (!found.script) {
+    const words = found.words.map((w) => ({ ...w, start: w.start - start, end: w.end - start }));
+    return { command: text, anchor: { at: text.length, sep: '', direct: true, words } };
+  }
+  const inner = found.script.focus;
+  // Through the package manager, unless the script runs more than its runner (`tsc && jest`).
+  if (found.script.safe && (!inner || inner.command === found.script.body)) {
+    return { command: text, anchor: { at: text.length, sep: found.script.sep, direct: false, words: [] } };
+  }
+  if (!inner) return undefined;
+  // The script's runner part, run the way the package manager would: in its folder, its binaries first.
+  const rel = relative(cwd, found.script.pkgDir);
+  const prefix = `${rel ? `cd ${quoteArg(rel)} && ` : ''}export PATH="$PWD/node_modules/.bin:$PATH" && `;
+  const shift = (w: Word): Word => ({ ...w, start: w.start + prefix.length, end: w.end + prefix.length });
+  return { command: prefix + inner.command, anchor: { ...inner.anchor, at: inner.anchor.at + prefix.length, words: inner.anchor.words.map(shift) } };
+}
+
+/** The setup parts before segment i, then its own command: what a targeted check runs. */
+function focusOf(command: string, segments: Segment[], i: number, own: Focus | undefined): Focus | undefined {
+  const segment = segments[i]!;
+  if (!own || segment.complex || segment.after === '|') return undefined;
+  const setup = segments.slice(0, i).filter((s) => isSetup(s) && s.op !== '|' && s.after !== '|');
+  const prefix = setup.map((s) => `${command.slice(segmentStart(s), s.end)} && `).join('');
+  const shift = (w: Word): Word => ({ ...w, start: w.start + prefix.length, end: w.end + prefix.length });
+  return { command: prefix + own.command, anchor: { ...own.anchor, at: own.anchor.at + prefix.length, words: own.anchor.words.map(shift) } };
 }
 
 function unknown(dir: string, via: string[]): Found {
@@ -54,7 +97,10 @@ function detectIn(command: string, cwd: string, depth: number, via: string[]): {
     const anchor = safe
       ? { at: segment.end, sep: found.script?.sep ?? '', direct: !found.script, words: found.words }
       : undefined;
-    return { inv: { ...found.inv, dir: found.dir, anchor }, scriptSafe: safe };
+    // Report flags can reach a runner on the command line wherever it stands (`jest && tsc`).
+    const reportAnchor = !anchor && !found.script && !segment.complex ? { at: segment.end, sep: '', direct: true, words: found.words } : undefined;
+    const focus = focusOf(command, segments, i, ownCommand(command, segment, found, dirs[i]!));
+    return { inv: { ...found.inv, dir: found.dir, anchor, reportAnchor, focus }, scriptSafe: safe };
   }
   return { inv: { kind: 'unknown', args: [], via, dir: cwd }, scriptSafe: false };
 }
@@ -252,7 +298,8 @@ function viaPackageManager(pm: string, rest: Word[], dir: string, depth: number,
   return {
     inv: { kind, tool, args: [...args, ...extra.filter((a) => a !== '--')], via: innerVia },
     words: [],
-    script: { sep, safe },
+    // Arguments the user gave the script go with its runner part too.
+    script: { sep, safe, pkgDir, body, focus: extra.length ? undefined : inner.inv.focus },
     dir: inner.inv.dir,
   };
 }

@@ -50,6 +50,16 @@ function ranNothing(parsed: ParsedResult): boolean {
   return parsed.source === 'report' ? passed === 0 : passed === 0 && (parsed.passed ?? 0) === 0;
 }
 
+/**
+ * The command to run and where arguments go in it: for a check, the runner's own part of the command (with
+ * its setup); for a full run, the whole command, with report flags wherever the runner stands in it.
+ */
+function shaped(inv: Invocation, command: string, check: boolean): { inv: Invocation; base: string } {
+  if (check && inv.focus) return { inv: { ...inv, anchor: inv.focus.anchor }, base: inv.focus.command };
+  if (!inv.anchor && inv.reportAnchor) return { inv: { ...inv, anchor: inv.reportAnchor }, base: command };
+  return { inv, base: command };
+}
+
 /** A harness for one test command. Runs happen one at a time, in the order they are asked for. */
 export function createTestHarness(opts: HarnessOptions): TestHarness {
   const root = resolve(opts.cwd);
@@ -127,9 +137,12 @@ export function createTestHarness(opts: HarnessOptions): TestHarness {
 
   async function run(ro: RunOptions): Promise<TestRun> {
     const index = next++;
-    const base = ro.command ?? opts.command;
-    const inv = ro.command ? detectInvocation(ro.command, root) : main;
-    const targets = !ro.command && ro.targets && targetingWorks ? targetInserts(inv, ro.targets, root) : undefined;
+    const whole = ro.command ?? opts.command;
+    const detected = ro.command ? detectInvocation(ro.command, root) : main;
+    // A check runs only the runner's part of a compound command; a full run runs all of it.
+    const focused = !ro.command && ro.targets && targetingWorks ? shaped(detected, whole, true) : undefined;
+    const targets = focused ? targetInserts(focused.inv, ro.targets!, root) : undefined;
+    const { inv, base } = targets ? focused! : shaped(detected, whole, false);
 
     let result = await attempt(index, ro, inv, base, targets);
     if (result.report && !result.reportRead && !result.run.ok && !result.run.timedOut && REJECTED_OPTION.test(result.output)) {
@@ -140,7 +153,8 @@ export function createTestHarness(opts: HarnessOptions): TestHarness {
     if (targets && result.run.ok && ranNothing(result.run.parsed)) {
       // The filter matched nothing, so the exit code proves nothing: run everything from now on.
       targetingWorks = false;
-      result = await attempt(index, ro, inv, base, undefined);
+      const full = shaped(detected, whole, false);
+      result = await attempt(index, ro, full.inv, full.base, undefined);
     }
     runs.push(result.run);
     return result.run;

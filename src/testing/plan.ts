@@ -1,7 +1,7 @@
 // Builds the command line of one test run: the user's command plus rerun filters and report flags, at their places.
 import { specFor } from './runners/index.js';
 import type { Anchor, Insertion, Invocation, ReportRequest } from './runners/types.js';
-import { insertArgs } from './shell.js';
+import { insertArgs, quoteArg } from './shell.js';
 import type { TestCase } from './types.js';
 
 /**
@@ -9,14 +9,24 @@ import type { TestCase } from './types.js';
  * keep their order; the anchor's separator (npm's `--`) is written once, before the first group there.
  */
 export function applyInserts(command: string, anchor: Anchor, inserts: Insertion[]): string {
-  const byOffset = new Map<number, string[]>();
+  const byOffset = new Map<number, { args: string[]; to?: number }>();
   for (const insert of inserts) {
     const at = insert.at ?? anchor.at;
-    byOffset.set(at, [...(byOffset.get(at) ?? []), ...insert.args]);
+    const group = byOffset.get(at) ?? { args: [] };
+    group.args.push(...insert.args);
+    if (insert.replaceTo !== undefined) group.to = Math.max(group.to ?? at, insert.replaceTo);
+    byOffset.set(at, group);
   }
   let out = command;
   for (const at of [...byOffset.keys()].sort((a, b) => b - a)) {
-    out = insertArgs(out, at, byOffset.get(at)!, at === anchor.at ? anchor.sep : '');
+    const { args, to } = byOffset.get(at)!;
+    if (to === undefined) {
+      out = insertArgs(out, at, args, at === anchor.at ? anchor.sep : '');
+      continue;
+    }
+    // Words replaced by nothing take the space before them along.
+    const from = args.length === 0 && out[at - 1] === ' ' ? at - 1 : at;
+    out = `${out.slice(0, from)}${args.map(quoteArg).join(' ')}${out.slice(to)}`;
   }
   return out;
 }
@@ -35,6 +45,8 @@ export function reportRequest(inv: Invocation, reportDir: string): ReportRequest
 
 /** The command that reruns only these tests, or undefined when the runner cannot (for messages and tests). */
 export function targetedCommand(command: string, inv: Invocation, targets: TestCase[], root: string): string | undefined {
-  const inserts = targetInserts(inv, targets, root);
-  return inserts && inv.anchor ? applyInserts(command, inv.anchor, inserts) : undefined;
+  const focused = inv.focus ? { ...inv, anchor: inv.focus.anchor } : inv;
+  const base = inv.focus ? inv.focus.command : command;
+  const inserts = targetInserts(focused, targets, root);
+  return inserts && focused.anchor ? applyInserts(base, focused.anchor, inserts) : undefined;
 }

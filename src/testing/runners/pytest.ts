@@ -16,22 +16,26 @@ const VALUE_OPTIONS = new Set([
   '--capture', '--color', '--ds', '--reruns', '--timeout', '--dist', '--numprocesses', '--randomly-seed', '--config-file',
 ]);
 
-/** The paths and node ids given on the command line. */
-function positionals(args: string[]): string[] {
-  const out: string[] = [];
+/** Indexes of the paths and node ids given on the command line. */
+function positionalIndexes(args: string[]): number[] {
+  const out: number[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') {
-      out.push(...args.slice(i + 1));
+      for (let j = i + 1; j < args.length; j++) out.push(j);
       break;
     }
     if (arg.startsWith('-')) {
       if (VALUE_OPTIONS.has(arg)) i++;
       continue;
     }
-    out.push(arg);
+    out.push(i);
   }
   return out;
+}
+
+function positionals(args: string[]): string[] {
+  return positionalIndexes(args).map((i) => args[i]!);
 }
 
 /** The directory pytest reports paths from, as its header says. */
@@ -149,7 +153,13 @@ export const pytest: RunnerSpec = {
       const ids = targets.map((t) => (isFileCase(t) ? fileForRunner(t.file!, ctx) : `${fileForRunner(t.file!, ctx)}::${t.name}`));
       return [{ args: [...new Set(ids)] }];
     }
-    // The command names its own paths; node ids would add to them, so select by name instead.
+    if (inv.anchor.direct && targets.every((t) => t.file) && !inv.args.includes('--')) {
+      // The command names its own paths: the node ids take their place, so only the failing tests run.
+      const words = inv.anchor.words.slice(inv.anchor.words.length - inv.args.length);
+      const ids = [...new Set(targets.map((t) => (isFileCase(t) ? fileForRunner(t.file!, ctx) : `${fileForRunner(t.file!, ctx)}::${t.name}`)))];
+      return positionalIndexes(inv.args).map((i, n) => ({ args: n === 0 ? ids : [], at: words[i]!.start, replaceTo: words[i]!.end }));
+    }
+    // Through a script the paths cannot be taken out; node ids would add to them, so select by name instead.
     if (targets.some(isFileCase) || inv.args.includes('-k') || inv.args.some((a) => a.startsWith('-k'))) return undefined;
     const names = [...new Set(targets.map((t) => t.name.split('::').pop()!.replace(/\[.*$/, '')))];
     return [{ args: ['-k', names.join(' or ')] }];

@@ -18,6 +18,21 @@ export interface Invocation {
   anchor?: Anchor;
   /** How the command reached the runner, for messages: ['npm test', 'vitest run']. */
   via: string[];
+  /**
+   * Where report flags reach the runner inside the whole command when targets cannot go there: a runner
+   * on the command line that is not its last part (`jest --json … && tsc`).
+   */
+  reportAnchor?: Anchor;
+  /**
+   * A command that runs only the runner's part, with the parts before it that set up state (cd, source,
+   * export, assignments) and without other test or lint parts: what targeted checks run.
+   */
+  focus?: Focus;
+}
+
+export interface Focus {
+  command: string;
+  anchor: Anchor;
 }
 
 export interface Anchor {
@@ -45,6 +60,8 @@ export interface Insertion {
   args: string[];
   /** Offset in the test command; the anchor when absent (node --test takes options before its files). */
   at?: number;
+  /** The arguments replace the command's text from `at` to here (a runner's own paths, for node ids). */
+  replaceTo?: number;
 }
 
 export interface ReportRequest {

@@ -31,6 +31,7 @@ describe('detectInvocation: direct commands', () => {
     ['node --experimental-vm-modules --test test/', 'node-test', ['--experimental-vm-modules', '--test', 'test/']],
     ['pytest -x tests', 'pytest', ['-x', 'tests']],
     ['python3 -m pytest -q', 'pytest', ['-q']],
+    ['python3 -m unittest discover -s tests', 'unittest', ['discover', '-s', 'tests']],
     ['poetry run pytest', 'pytest', []],
     ['coverage run -m pytest', 'pytest', []],
     ['cargo test --workspace', 'cargo', ['--workspace']],
@@ -52,7 +53,7 @@ describe('detectInvocation: direct commands', () => {
     expect(detectInvocation('gradle check', dir).tool).toBe('gradle');
   });
 
-  it.each(['make test', 'node scripts/test.js', 'bundle exec rspec', 'python -m unittest', 'cargo build', 'bun test'])(
+  it.each(['make test', 'node scripts/test.js', 'bundle exec rspec', 'cargo build', 'bun test'])(
     '%s is unknown',
     (command) => {
       expect(detectInvocation(command, dir).kind).toBe('unknown');

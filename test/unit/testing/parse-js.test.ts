@@ -58,6 +58,15 @@ describe('jest', () => {
     expect(r.passedCases).toContainEqual({ file: 'test/text.test.js', name: 'capitalize keeps an empty string' });
   });
 
+  it('counts each failure once when jest repeats them in its "Summary of all failing tests"', () => {
+    const r = parseCaptured('jest', 'jest', 'summary.out')!;
+    expect(r.failures.map(({ file, name }) => ({ file, name }))).toEqual([
+      { file: 'test/text.test.js', name: 'text > capitalize upper-cases the first letter' },
+      { file: 'test/more.test.js', name: 'capitalize a single letter' },
+    ]);
+    expect(r.failed).toBe(2);
+  });
+
   it('reads the passing output', () => {
     const r = parseCaptured('jest', 'jest', 'pass.out')!;
     expect(r).toMatchObject({ passed: 3, failed: 0, failures: [] });

@@ -15,6 +15,8 @@ const scripts: Record<string, string> = {
   'test:node': 'node --test',
   'test:node-files': 'node --test test/',
   'test:chain': 'tsc && jest --ci',
+  'test:first': 'jest && tsc',
+  'test:py': 'pytest tests',
 };
 
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -29,8 +31,9 @@ const target = (command: string, targets: TestCase[], cwd = root): string | unde
 
 const withReport = (command: string): string | undefined => {
   const inv = detectInvocation(command, root);
-  const report = reportRequest(inv, '/tmp/r');
-  return report && inv.anchor ? applyInserts(command, inv.anchor, report.inserts) : undefined;
+  const anchor = inv.anchor ?? inv.reportAnchor;
+  const report = reportRequest({ ...inv, anchor }, '/tmp/r');
+  return report && anchor ? applyInserts(command, anchor, report.inserts) : undefined;
 };
 
 const math: TestCase = { file: 'test/math.test.js', name: 'math > adds two numbers' };
@@ -75,14 +78,19 @@ describe('targeted reruns', () => {
     expect(target('npm run test:node-files', [tc])).toBeUndefined();
   });
 
-  it('pytest: node ids, or -k when the command names its own paths', () => {
+  it('pytest: node ids, in place of the paths the command names', () => {
     const tc = { file: 'tests/test_pricing.py', name: 'TestDiscount::test_takes_percent_off' };
     expect(target('pytest', [tc])).toBe('pytest tests/test_pricing.py::TestDiscount::test_takes_percent_off');
     expect(target('python -m pytest -q -p no:cacheprovider', [tc])).toBe(
       'python -m pytest -q -p no:cacheprovider tests/test_pricing.py::TestDiscount::test_takes_percent_off',
     );
-    expect(target('pytest tests/', [tc, { file: 'tests/test_x.py', name: 'test_y[1-2]' }])).toBe(`pytest tests/ -k 'test_takes_percent_off or test_y'`);
-    expect(target('pytest -k slow tests/', [tc])).toBeUndefined();
+    // The command's own paths give way to the node ids, class and parameters kept.
+    expect(target('pytest tests/ -q', [tc, { file: 'tests/test_x.py', name: 'TestY::test_y[1-2]' }])).toBe(
+      `pytest tests/test_pricing.py::TestDiscount::test_takes_percent_off 'tests/test_x.py::TestY::test_y[1-2]' -q`,
+    );
+    expect(target('pytest -k slow tests/ more/', [tc])).toBe('pytest -k slow tests/test_pricing.py::TestDiscount::test_takes_percent_off');
+    // Through a script the paths stay: select by name there.
+    expect(target('npm run test:py', [tc])).toBe(`npm run test:py -- -k test_takes_percent_off`);
   });
 
   it('pytest: node ids are relative to where pytest runs', () => {
@@ -111,8 +119,21 @@ describe('targeted reruns', () => {
 
   it('nothing when arguments cannot reach the runner', () => {
     expect(target('make test', [math])).toBeUndefined();
-    expect(target('jest | tee out.txt', [math])).toBeUndefined();
-    expect(target('npm run test:chain', [math])).toBe(`npm run test:chain -- 'test/math\\.test\\.js' -t '^math adds two numbers$'`);
+    expect(target('(cd x; jest)', [math])).toBeUndefined();
+  });
+
+  it('checks run only the runner part of a compound command, with the setup before it', () => {
+    expect(target('jest | tee out.txt', [math])).toBe(`jest 'test/math\\.test\\.js' -t '^math adds two numbers$'`);
+    expect(target('export CI=1 && eslint . && jest --ci && tsc', [math])).toBe(`export CI=1 && jest --ci 'test/math\\.test\\.js' -t '^math adds two numbers$'`);
+    expect(target('cd pkg && FOO=1 jest && tsc', [math], root)).toBe(`cd pkg && FOO=1 jest '\\.\\./test/math\\.test\\.js' -t '^math adds two numbers$'`);
+    // A script that runs more than its runner: its runner part, the way npm runs it.
+    expect(target('npm run test:chain', [math])).toBe(`export PATH="$PWD/node_modules/.bin:$PATH" && jest --ci 'test/math\\.test\\.js' -t '^math adds two numbers$'`);
+    expect(target('npm run test:first && tsc', [math])).toBe(`export PATH="$PWD/node_modules/.bin:$PATH" && jest 'test/math\\.test\\.js' -t '^math adds two numbers$'`);
+    expect(target('npm run test:jest', [math])).toBe(`npm run test:jest -- 'test/math\\.test\\.js' -t '^math adds two numbers$'`);
+  });
+
+  it('report flags reach a runner that is not the last part', () => {
+    expect(withReport('jest --ci && tsc')).toBe('jest --ci --json --outputFile=/tmp/r/jest.json && tsc');
   });
 });
 
