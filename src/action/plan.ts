@@ -6,6 +6,7 @@ import type { ResolvedMode } from '../constants.js';
 import { branchName } from '../delivery/branch.js';
 import type { Git } from '../delivery/git.js';
 import type { Job } from '../engine/job.js';
+import type { FoundCommand } from '../report/types.js';
 import type { GitHubApi } from '../github/api.js';
 import { branchOf, failingTarget, runUrl, type RunContext } from '../github/context.js';
 import { findFailedCommand } from '../github/failed-step.js';
@@ -32,6 +33,7 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
   let workDir = settings.workingDirectory;
   let failedLog: string | undefined;
   let stepEnv: Record<string, string> = {};
+  let found: FoundCommand | undefined;
 
   const target = failingTarget(ctx);
   if (mode === 'fix' && ctx.workflowRun && head !== ctx.workflowRun.headSha) {
@@ -54,18 +56,28 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
   const notes: string[] = [];
   if (!testCommand && mode === 'fix') {
     // On workflow_run the failed run is another one; in an `if: failure()` step it is this job's own failed step.
-    const found = await findFailedCommand({ api, ctx, workspace: repoRoot });
-    if ('error' in found) return error(`No test-command was given and the failed step's command could not be found: ${found.error}`);
-    testCommand = found.command;
-    commandSource = found.source;
-    failedLog = found.log;
-    stepEnv = found.env;
-    notes.push(...found.notes);
+    const failed = await findFailedCommand({ api, ctx, workspace: repoRoot });
+    if ('error' in failed) return error(`No test-command was given and the failed step's command could not be found: ${failed.error}`);
+    testCommand = failed.command;
+    commandSource = failed.source;
+    failedLog = failed.log;
+    stepEnv = failed.env;
+    notes.push(...failed.notes);
     // A fresh job must redo the failed job's earlier steps (install, build); in the failing job itself they already ran.
-    if (!settings.setupCommand && ctx.workflowRun) setupCommands = found.setupCommands;
-    if (found.workingDirectory && (await realpath(settings.workingDirectory)) === repoRoot) {
-      workDir = path.resolve(repoRoot, found.workingDirectory);
+    const repeat = !settings.setupCommand && Boolean(ctx.workflowRun);
+    if (repeat) setupCommands = failed.setupCommands;
+    if (failed.workingDirectory && (await realpath(settings.workingDirectory)) === repoRoot) {
+      workDir = path.resolve(repoRoot, failed.workingDirectory);
     }
+    found = {
+      job: failed.job,
+      step: failed.step,
+      workflow: failed.workflow,
+      workingDirectory: path.relative(repoRoot, workDir) || '.',
+      setup: repeat ? failed.setupNames : [],
+      notRepeated: failed.notRepeated,
+      unknown: failed.unknown,
+    };
   }
   if (!testCommand) return error('Set the test-command input: the command that must pass (it can be left out only in fix mode on workflow_run).');
 
@@ -89,6 +101,7 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
       settings,
       testCommand,
       commandSource,
+      ...(found ? { found } : {}),
       setupCommands,
       repoRoot,
       workDir,

@@ -67,6 +67,7 @@ export async function finish(job: Job, host: Host, harness: TestHarness, budget:
     prompt: job.settings.prompt || undefined,
     commandSource: job.commandSource,
     testCommand: job.testCommand,
+    found: job.found,
     failingBefore: job.mode === 'fix' && firstRed ? firstRed.parsed.failures : [],
     failingAfter: lastVerify ? lastVerify.parsed.failures.map(({ file, name }) => ({ file, name })) : [],
     flipping: outcome.flipping ?? [],

@@ -1,7 +1,7 @@
 // A job: everything the engine needs, resolved before it starts (from the Actions context or the CLI's flags).
 import type { ResolvedMode } from '../constants.js';
 import type { Octokit } from '../delivery/pr.js';
-import type { Report } from '../report/types.js';
+import type { FoundCommand, Report } from '../report/types.js';
 import type { ExitGate } from '../safety/gate.js';
 import type { Settings } from '../settings.js';
 
@@ -20,6 +20,8 @@ export interface Job {
   testCommand: string;
   /** One sentence: where the test command came from. */
   commandSource: string;
+  /** What the failed run showed about the command, when it was found there. */
+  found?: FoundCommand;
   setupCommands: string[];
   /** The git top-level folder and the project folder inside it. */
   repoRoot: string;

@@ -1,6 +1,8 @@
 // Reproduction before any model call: set up, run the full command, and tell a real failure from a flaky or absent one.
 import { checkFlaky, sameCase } from '../testing/flaky.js';
 import type { TestCase, TestHarness, TestRun } from '../testing/types.js';
+import { environmentProblem } from './environment.js';
+import { StepFiles } from './step-files.js';
 
 export type Reproduction =
   | { kind: 'red'; run: TestRun; /** Failures that flipped on rerun: left out of the fix, named in the report. */ flipping: TestCase[] }
@@ -8,44 +10,15 @@ export type Reproduction =
   | { kind: 'flaky'; flipping: TestCase[]; reason: string }
   | { kind: 'broken'; reason: string };
 
-/** Output that says the environment is not set up (nothing to do with the code under test). */
-const ENV_BROKEN = [
-  /command not found/i,
-  /npm (ERR!|error) missing script/i,
-  /Cannot find (module|package) '(?![./])[^']+'/,
-  /ERR_MODULE_NOT_FOUND[^\n]*package/i,
-  /No module named '?[A-Za-z_]/,
-  /could not find `Cargo\.toml`/,
-  /No such file or directory.*(package\.json|node_modules)/,
-];
-
-function noTestsRan(run: TestRun): boolean {
-  const p = run.parsed;
-  return (p.passed ?? 0) + (p.failed ?? 0) === 0 && p.failures.length === 0;
-}
-
-/** A run that failed before any test ran, for a reason outside the code: a setup problem, not a bug to fix. */
-export function environmentProblem(run: TestRun, output: string): string | undefined {
-  if (run.ok || !noTestsRan(run)) return undefined;
-  if (run.exitCode === 127) return 'the test command was not found (exit code 127)';
-  const hit = ENV_BROKEN.map((re) => re.exec(output)).find(Boolean);
-  return hit ? `the output says "${hit[0].trim()}"` : undefined;
-}
-
 export async function reproduce(
   harness: TestHarness,
   setupCommands: string[],
   readLog: (run: TestRun) => Promise<string>,
   log: (line: string) => void,
-  opts: { confirm: boolean } = { confirm: true },
+  opts: { confirm: boolean; root?: string; setupNames?: string[] } = { confirm: true },
 ): Promise<Reproduction> {
-  for (const command of setupCommands) {
-    const setup = await harness.run({ phase: 'setup', command });
-    log(`setup: ${command} → ${setup.ok ? 'ok' : `exit ${setup.exitCode ?? 'killed'}`} in ${(setup.durationMs / 1000).toFixed(1)} s`);
-    if (!setup.ok) {
-      return { kind: 'broken', reason: `The setup command \`${command}\` failed (${setup.timedOut ? 'timed out' : `exit code ${setup.exitCode}`}); see its log.` };
-    }
-  }
+  const failedSetup = await runSetup(harness, setupCommands, log, opts.setupNames);
+  if (failedSetup) return failedSetup;
   const first = await harness.run({ phase: 'reproduce' });
   log(`reproduce: ${describe(first)}`);
   // A task only needs to know where the tests stand; a failure to fix must be confirmed and checked for flakiness.
@@ -60,11 +33,14 @@ export async function reproduce(
       reason: 'The test command passed, then failed when run again: the failure is flaky.',
     };
   }
-  const problem = environmentProblem(first, await readLog(first));
+  const problem = await environmentProblem(first, await readLog(first), opts.root ?? '.');
   if (problem) {
+    const ran = opts.setupNames?.length ? ` (the setup steps repeated here: ${opts.setupNames.map((n) => `"${n}"`).join(', ')})` : '';
     return {
       kind: 'broken',
-      reason: `The test command failed before any test ran: ${problem}. This looks like a missing setup step (install, build), not a bug to fix: set the setup-command input.`,
+      reason:
+        `The tests could not run here: ${problem}. This is a missing setup step${ran}, not a bug to fix: ` +
+        'add the step that installs or builds it to the setup-command input, or to the redgreen job before the redgreen step.',
     };
   }
   if (first.timedOut && first.parsed.failures.length === 0) {
@@ -84,6 +60,31 @@ export async function reproduce(
     flipping: flaky.flipping,
     reason: `The failing tests passed when run again (${flaky.runs.length} reruns): the failure is flaky.`,
   };
+}
+
+/**
+ * Runs the setup commands in order, each with file-command files of its own: what a step writes to GITHUB_ENV and
+ * GITHUB_PATH reaches every later step and the test command, as on the runner, and never the action itself.
+ */
+async function runSetup(harness: TestHarness, commands: string[], log: (line: string) => void, names?: string[]): Promise<Reproduction | undefined> {
+  if (commands.length === 0) return undefined;
+  const files = await StepFiles.create();
+  try {
+    for (const [i, command] of commands.entries()) {
+      const setup = await harness.run({ phase: 'setup', command, env: await files.reset() });
+      const what = names?.[i] ? `"${names[i]}"` : command;
+      log(`setup: ${what} → ${setup.ok ? 'ok' : `exit ${setup.exitCode ?? 'killed'}`} in ${(setup.durationMs / 1000).toFixed(1)} s`);
+      if (!setup.ok) {
+        const how = setup.timedOut ? 'timed out' : `exit code ${setup.exitCode}`;
+        return { kind: 'broken', reason: `The setup ${names?.[i] ? `step ${what}` : `command \`${command}\``} failed (${how}); see its log.` };
+      }
+      const wrote = await files.collect();
+      harness.addEnv?.(wrote.env, wrote.path);
+    }
+  } finally {
+    await files.remove();
+  }
+  return undefined;
 }
 
 export function describe(run: TestRun): string {

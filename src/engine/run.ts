@@ -73,7 +73,11 @@ export async function runJob(job: Job, host: Host, deps: EngineDeps): Promise<Re
 async function fixOrTask(job: Job, host: Host, deps: EngineDeps, harness: TestHarness, budget: Budget): Promise<Outcome> {
   const log = host.log;
   const repro = await log.group('Reproduce', () =>
-    reproduce(harness, job.setupCommands, async (run) => plainText(await readTail(run.logFile)), (l) => log.info(l), { confirm: job.mode === 'fix' }),
+    reproduce(harness, job.setupCommands, async (run) => plainText(await readTail(run.logFile)), (l) => log.info(l), {
+      confirm: job.mode === 'fix',
+      root: job.workDir,
+      ...(job.found ? { setupNames: job.found.setup } : {}),
+    }),
   );
   if (repro.kind === 'broken') return { status: 'error', reason: repro.reason };
   if (job.mode === 'fix' && repro.kind === 'green') return { status: 'not-reproduced', reason: repro.reason };

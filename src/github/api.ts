@@ -32,8 +32,8 @@ export interface GitHubApi {
   listJobs(runId: number): Promise<Job[]>;
   /** The plain-text log of one job; a reason instead when it cannot be had (no `actions: read`, expired). */
   jobLog(jobId: number): Promise<JobLog>;
-  /** A file's text at a ref. */
-  fileAt(path: string, ref: string): Promise<string>;
+  /** A file's text at a ref, in this repository or in `other` (a reusable workflow elsewhere). */
+  fileAt(path: string, ref: string, other?: RepoRef): Promise<string>;
   getRun(runId: number): Promise<WorkflowRunInfo>;
 }
 
@@ -131,10 +131,11 @@ export function createGitHubApi(opts: GitHubApiOptions): GitHubApi {
       }
     },
 
-    async fileAt(path, ref) {
-      const what = `reading ${path} at ${ref}`;
+    async fileAt(path, ref, other) {
+      const from = other ?? opts.repo;
+      const what = other ? `reading ${path} of ${other.owner}/${other.repo} at ${ref}` : `reading ${path} at ${ref}`;
       const data = await retry(what, async () =>
-        (await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { owner, repo, path, ref })).data,
+        (await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { owner: from.owner, repo: from.repo, path, ref })).data,
       );
       const parsed = parse(ContentSchema, data, what);
       if (parsed.type !== 'file') throw new GitHubApiError(`${what}: it is a ${parsed.type}, not a file`, 'invalid-response');

@@ -1,4 +1,5 @@
-// Cuts a GitHub job log down to the failed step's section, without timestamps, keeping its end within a bound.
+// Cuts a GitHub job log down to the failed step's section, without timestamps or colours, keeping its end within a bound.
+import { plainText } from '../testing/ansi.js';
 import { templateMatcher } from './expressions.js';
 
 export const maxStepLogChars = 64 * 1024;
@@ -6,10 +7,9 @@ export const maxStepLogChars = 64 * 1024;
 const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ?/;
 const stepHeader = '##[group]Run ';
 
-/** Log lines without the BOM, carriage returns and the runner's timestamp prefix. */
+/** Log lines without the BOM, ANSI colours, carriage returns and the runner's timestamp prefix. */
 export function logLines(log: string): string[] {
-  return log
-    .replace(/^\uFEFF/, '')
+  return plainText(log.replace(/^\uFEFF/, ''))
     .split('\n')
     .map((line) => line.replace(/\r$/, '').replace(timestamp, ''));
 }
@@ -50,7 +50,7 @@ export function stepSection(log: string, header: string, laterHeaders: string[],
 function headerTest(header: string): (line: string) => boolean {
   const expected = stepHeader + header;
   const matcher = header.includes('${{') ? templateMatcher(expected) : undefined;
-  return (line) => line === expected || (matcher !== undefined && matcher(line) !== undefined);
+  return (line) => line === expected || (matcher !== undefined && matcher(line));
 }
 
 /** The last `bound` characters, cut at a line start, with a marker saying how much went before. */

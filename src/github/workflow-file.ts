@@ -1,187 +1,224 @@
-// Reads a workflow file and finds in it the job and step that the jobs API reports as failed.
+// Reads workflow and action files with GitHub's own parser (@actions/workflow-parser), and evaluates their values.
+import {
+  NoOperationTraceWriter,
+  isBasicExpression,
+  isLiteral,
+  isMapping,
+  isSequence,
+  parseWorkflow as parseWorkflowTemplate,
+  type TemplateParseResult,
+} from '@actions/workflow-parser';
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
+import { parseAction } from '@actions/workflow-parser/actions/index';
+import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
-import type { JobStep } from './api.js';
-import { matrixFromCaptures, templateMatcher } from './expressions.js';
+import { evaluate, interpolate, splitTemplate, type Json, type Scope, type Unknowns } from './expressions.js';
 
-// Tolerant schemas: only the fields used, and a field of an unexpected type reads as absent.
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
-const text = scalar.transform(String).optional().catch(undefined);
-const envMap = z
-  .union([z.record(z.string(), scalar.nullable()), z.string()])
-  .optional()
-  .catch(undefined);
-const runDefaults = z
-  .object({ run: z.object({ shell: text, 'working-directory': text }).nullish().catch(undefined) })
-  .nullish()
-  .catch(undefined);
-
-const StepSchema = z.object({
-  name: text,
-  id: text,
-  uses: text,
-  run: text,
-  shell: text,
-  'working-directory': text,
-  env: envMap,
-});
-export type WorkflowStep = z.infer<typeof StepSchema>;
-
-const JobSchema = z.object({
-  name: text,
-  uses: text,
-  steps: z.array(StepSchema).optional().catch(undefined),
-  env: envMap,
-  defaults: runDefaults,
-  strategy: z
-    .object({ matrix: z.union([z.record(z.string(), z.unknown()), z.string()]).optional().catch(undefined) })
-    .nullish()
-    .catch(undefined),
-  container: z.unknown().optional(),
-  services: z.unknown().optional(),
-});
-export type WorkflowJob = z.infer<typeof JobSchema>;
-
-const WorkflowSchema = z.object({
-  env: envMap,
-  defaults: runDefaults,
-  jobs: z.record(z.string(), JobSchema),
-});
-export type Workflow = z.infer<typeof WorkflowSchema>;
-
-export function parseWorkflow(source: string): Workflow | { error: string } {
-  let doc: unknown;
-  try {
-    doc = parseYaml(source);
-  } catch (err) {
-    return { error: `it is not valid YAML (${err instanceof Error ? err.message.split('\n', 1)[0] : String(err)})` };
-  }
-  const parsed = WorkflowSchema.safeParse(doc);
-  if (!parsed.success) return { error: 'it has no `jobs:` map' };
-  return parsed.data;
+export interface RunDefaults {
+  shell?: TemplateToken;
+  workingDirectory?: TemplateToken;
 }
 
-export interface FoundJob {
+export interface WorkflowStep {
+  name?: TemplateToken;
+  id?: string;
+  uses?: string;
+  with?: TemplateToken;
+  run?: TemplateToken;
+  shell?: TemplateToken;
+  workingDirectory?: TemplateToken;
+  env?: TemplateToken;
+  if?: string;
+}
+
+export interface WorkflowJob {
   key: string;
-  job: WorkflowJob;
-  /** Matrix values read from the job's name, where they could be. */
-  matrix: Record<string, string>;
+  name?: TemplateToken;
+  matrix?: TemplateToken;
+  env?: TemplateToken;
+  defaults: RunDefaults;
+  runsOn?: TemplateToken;
+  container?: TemplateToken;
+  services?: TemplateToken;
+  /** A call of a reusable workflow, and what it passes as `with:`. */
+  uses?: string;
+  with?: TemplateToken;
+  steps: WorkflowStep[];
+}
+
+export interface InputDefinition {
+  type?: string;
+  default?: TemplateToken;
+}
+
+export interface Workflow {
+  env?: TemplateToken;
+  defaults: RunDefaults;
+  jobs: WorkflowJob[];
+  /** `on.workflow_call.inputs` of a reusable workflow. */
+  callInputs: Record<string, InputDefinition>;
+}
+
+export interface CompositeAction {
+  inputs: Record<string, InputDefinition>;
+  /** Undefined for an action that is not composite (JavaScript, Docker). */
+  steps?: WorkflowStep[];
+}
+
+export function parseWorkflow(source: string, name = 'workflow.yml'): Workflow | { error: string } {
+  const root = parsed(parseWorkflowTemplate({ name, content: source }, new NoOperationTraceWriter()));
+  if ('error' in root) return root;
+  const jobs = field(root, 'jobs');
+  if (!jobs || !isMapping(jobs)) return { error: 'it has no `jobs:` map' };
+  const call = field(field(root, 'on'), 'workflow_call');
+  return {
+    ...optional('env', field(root, 'env')),
+    defaults: runDefaults(field(root, 'defaults')),
+    jobs: [...jobs].map((pair) => readJob(pair.key.toString(), pair.value)),
+    callInputs: inputDefinitions(field(call, 'inputs')),
+  };
+}
+
+export function parseCompositeAction(source: string, name = 'action.yml'): CompositeAction | { error: string } {
+  const root = parsed(parseAction({ name, content: source }, new NoOperationTraceWriter()));
+  if ('error' in root) return root;
+  const runs = field(root, 'runs');
+  const using = literal(field(runs, 'using'));
+  const steps = field(runs, 'steps');
+  const action: CompositeAction = { inputs: inputDefinitions(field(root, 'inputs')) };
+  if (using === 'composite' && steps && isSequence(steps)) action.steps = [...steps].map(readStep);
+  return action;
+}
+
+function parsed(result: TemplateParseResult): MappingToken | { error: string } {
+  const errors = result.context.errors.getErrors();
+  if (!result.value || !isMapping(result.value)) {
+    const first = errors[0]?.message.split('\n', 1)[0];
+    return { error: first ? `it could not be parsed (${first})` : 'it is not a YAML mapping' };
+  }
+  // Schema complaints (an unknown key, a new event) do not stop the runner from reading the rest; neither do they here.
+  return result.value;
+}
+
+function readJob(key: string, token: TemplateToken): WorkflowJob {
+  const steps = field(token, 'steps');
+  const job: WorkflowJob = {
+    key,
+    defaults: runDefaults(field(token, 'defaults')),
+    steps: steps && isSequence(steps) ? [...steps].map(readStep) : [],
+  };
+  assign(job, 'name', field(token, 'name'));
+  assign(job, 'matrix', field(field(token, 'strategy'), 'matrix'));
+  assign(job, 'env', field(token, 'env'));
+  assign(job, 'runsOn', field(token, 'runs-on'));
+  assign(job, 'container', field(token, 'container'));
+  assign(job, 'services', field(token, 'services'));
+  assign(job, 'uses', literal(field(token, 'uses')));
+  assign(job, 'with', field(token, 'with'));
+  return job;
+}
+
+function readStep(token: TemplateToken): WorkflowStep {
+  const step: WorkflowStep = {};
+  assign(step, 'name', field(token, 'name'));
+  assign(step, 'id', literal(field(token, 'id')));
+  assign(step, 'uses', literal(field(token, 'uses')));
+  assign(step, 'with', field(token, 'with'));
+  assign(step, 'run', field(token, 'run'));
+  assign(step, 'shell', field(token, 'shell'));
+  assign(step, 'workingDirectory', field(token, 'working-directory'));
+  assign(step, 'env', field(token, 'env'));
+  const condition = field(token, 'if');
+  assign(step, 'if', condition ? (isBasicExpression(condition) ? condition.expression : literal(condition)) : undefined);
+  return step;
+}
+
+function runDefaults(token: TemplateToken | undefined): RunDefaults {
+  const run = field(token, 'run');
+  const out: RunDefaults = {};
+  assign(out, 'shell', field(run, 'shell'));
+  assign(out, 'workingDirectory', field(run, 'working-directory'));
+  return out;
+}
+
+function inputDefinitions(token: TemplateToken | undefined): Record<string, InputDefinition> {
+  if (!token || !isMapping(token)) return {};
+  const out: Record<string, InputDefinition> = {};
+  for (const pair of token) {
+    const def: InputDefinition = {};
+    assign(def, 'type', literal(field(pair.value, 'type')));
+    assign(def, 'default', field(pair.value, 'default'));
+    out[pair.key.toString()] = def;
+  }
+  return out;
+}
+
+/** A key of a mapping token, or undefined. */
+export function field(token: TemplateToken | undefined, key: string): TemplateToken | undefined {
+  if (!token || !isMapping(token)) return undefined;
+  for (const pair of token) if (pair.key.toString() === key) return pair.value;
+  return undefined;
+}
+
+function literal(token: TemplateToken | undefined): string | undefined {
+  return token && isLiteral(token) ? token.toString() : undefined;
 }
 
 /**
- * The job the API calls `apiName`: by `name:` or key, then with the matrix suffix `test (20, ubuntu)` stripped,
- * then by a `name:` template with expressions. Exact matches win over looser ones.
+ * The text of a scalar as written, `${{ }}` markers included. The parser hands block scalars (`run: |`) with
+ * expressions back indented and unfolded, so those are read again as YAML here.
  */
-export function findJob(workflow: Workflow, apiName: string): FoundJob | undefined {
-  const entries = Object.entries(workflow.jobs);
-  const display = (key: string, job: WorkflowJob) => job.name ?? key;
-
-  for (const [key, job] of entries) {
-    if (apiName === display(key, job) || apiName === key) return { key, job, matrix: {} };
-  }
-  const suffix = /^(.*) \((.*)\)$/s.exec(apiName);
-  if (suffix) {
-    const [, base = '', values = ''] = suffix;
-    for (const [key, job] of entries) {
-      if (base === display(key, job) || base === key) return { key, job, matrix: matrixFromSuffix(job, values.split(', ')) };
+export function rawText(token: TemplateToken): string {
+  if (isLiteral(token)) return token.toString();
+  if (isBasicExpression(token)) {
+    if (token.blockScalarHeader !== undefined && token.source !== undefined) {
+      const value: unknown = parseYaml(`v: ${token.blockScalarHeader}\n${token.source}`);
+      const text = (value as { v?: unknown } | null)?.v;
+      if (typeof text === 'string') return text;
     }
+    const source = token.source?.trim();
+    if (source && source.includes('${{')) return /^(["']).*\1$/s.test(source) ? source.slice(1, -1) : source;
+    return `\${{ ${token.expression} }}`;
   }
-  for (const [key, job] of entries) {
-    if (!job.name?.includes('${{')) continue;
-    const match = templateMatcher(job.name)(apiName);
-    if (match) return { key, job, matrix: matrixFromCaptures(match.captures) };
+  return '';
+}
+
+/** The value of any token: scalars as strings (numbers and booleans kept), a lone expression as its JSON value. */
+export function valueOf(token: TemplateToken, scope: Scope, unknown: Unknowns): Json {
+  if (isLiteral(token)) {
+    const v: unknown = (token as unknown as { value?: unknown }).value;
+    return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' ? v : null;
   }
-  return undefined;
-}
-
-/** GitHub lists matrix values after the job name in the order of the matrix keys; `include` adds its own keys after. */
-function matrixFromSuffix(job: WorkflowJob, values: string[]): Record<string, string> {
-  const matrix = job.strategy?.matrix;
-  if (!matrix || typeof matrix === 'string') return {};
-  const baseKeys = Object.keys(matrix).filter((k) => k !== 'include' && k !== 'exclude');
-  const pairUp = (keys: string[]) => Object.fromEntries(keys.map((k, i) => [k, values[i] ?? '']));
-  if (baseKeys.length === values.length) return pairUp(baseKeys);
-  const includes = Array.isArray(matrix.include) ? matrix.include : [];
-  for (const entry of includes) {
-    if (!entry || typeof entry !== 'object') continue;
-    const record = entry as Record<string, unknown>;
-    const keys = [...baseKeys, ...Object.keys(record).filter((k) => !baseKeys.includes(k))];
-    if (keys.length !== values.length) continue;
-    const candidate = pairUp(keys);
-    const agrees = Object.entries(record).every(([k, v]) => isScalar(v) && candidate[k] === String(v));
-    if (agrees) return candidate;
+  if (isBasicExpression(token)) {
+    if (token.blockScalarHeader !== undefined) return interpolate(rawText(token), scope, unknown);
+    return evaluate(token.expression, scope, unknown);
   }
-  return {};
-}
-
-/** The name GitHub shows for a step: its `name:`, or `Run ` and the first line of its script or the action it uses. */
-export function stepDisplayName(step: WorkflowStep): string {
-  if (step.name !== undefined) return step.name;
-  if (step.run !== undefined) return `Run ${firstLine(step.run)}`;
-  if (step.uses !== undefined) return `Run ${step.uses.replace(/^docker:\/\//, '')}`;
-  return 'Run';
-}
-
-/** The first line of a script as the runner prints it in `##[group]Run …`: leading blank space and lines skipped. */
-export function firstLine(script: string): string {
-  const trimmed = script.replace(/^[ \t\r\n]+/, '');
-  const end = trimmed.search(/[\r\n]/);
-  return end >= 0 ? trimmed.slice(0, end) : trimmed;
-}
-
-/** True when the API's step name is this step's display name, allowing for evaluated expressions and truncation. */
-export function nameMatches(apiName: string, expected: string): boolean {
-  if (apiName === expected) return true;
-  if (expected.includes('${{') && templateMatcher(expected)(apiName)) return true;
-  // GitHub cuts long display names and may mark the cut with an ellipsis.
-  const cut = apiName.replace(/(\.\.\.|…)$/, '');
-  return cut.length >= 40 && cut.length < expected.length && expected.startsWith(cut);
-}
-
-const jobFrame = new Set(['Set up job', 'Complete job', 'Initialize containers', 'Stop containers']);
-
-/**
- * Pairs the API's steps with the workflow's: the API adds "Set up job", container steps, "Pre …" and "Post …"
- * around the job's own steps. Returns, for each workflow step, its API step, or undefined if the two lists do not line up.
- */
-export function alignSteps(apiSteps: JobStep[], stepCount: number): JobStep[] | undefined {
-  const inner = [...apiSteps].sort((a, b) => a.number - b.number).filter((s) => !jobFrame.has(s.name));
-  const extra = inner.length - stepCount;
-  if (extra < 0) return undefined;
-  let pre = 0;
-  while (pre < extra && inner[pre]?.name.startsWith('Pre ')) pre++;
-  const post = extra - pre;
-  const main = inner.slice(pre, inner.length - post);
-  const tail = inner.slice(inner.length - post);
-  if (!tail.every((s) => s.name.startsWith('Post '))) return undefined;
-  return main.length === stepCount ? main : undefined;
-}
-
-export interface MappedStep {
-  index: number;
-  how: 'name' | 'default name' | 'position';
-}
-
-/** Which workflow step the failed API step is: by name, by the default `Run …` name, or by position. */
-export function mapStep(steps: WorkflowStep[], apiSteps: JobStep[], failed: JobStep): MappedStep | undefined {
-  const aligned = alignSteps(apiSteps, steps.length);
-  const position = aligned ? aligned.findIndex((s) => s.number === failed.number) : -1;
-  const how = (i: number): MappedStep['how'] => (steps[i]?.name !== undefined ? 'name' : 'default name');
-  const byName = steps.flatMap((s, i) => (nameMatches(failed.name, stepDisplayName(s)) ? [i] : []));
-
-  if (position >= 0 && byName.includes(position)) return { index: position, how: how(position) };
-  if (byName.length === 1 && byName[0] !== undefined) return { index: byName[0], how: how(byName[0]) };
-  if (byName.length > 1) {
-    // Several steps share the name: the failed one is the n-th API step of that name, so take the n-th workflow step.
-    const sameName = [...apiSteps].sort((a, b) => a.number - b.number).filter((s) => s.name === failed.name);
-    const nth = sameName.findIndex((s) => s.number === failed.number);
-    const index = byName[nth];
-    if (index !== undefined) return { index, how: how(index) };
+  if (isSequence(token)) return [...token].map((t) => valueOf(t, scope, unknown));
+  if (isMapping(token)) {
+    const out: Record<string, Json> = {};
+    for (const pair of token) out[String(valueOf(pair.key, scope, unknown) ?? '')] = valueOf(pair.value, scope, unknown);
+    return out;
   }
-  if (position >= 0) return { index: position, how: 'position' };
-  return undefined;
+  return null;
 }
 
-function isScalar(v: unknown): v is string | number | boolean {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+/** The value as a string, the way the runner writes a value into a string. */
+export function textOf(token: TemplateToken, scope: Scope, unknown: Unknowns): string {
+  const v = valueOf(token, scope, unknown);
+  if (v === null) return '';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+/** True when the token's text mentions the context (`matrix`), so the runner does not add a matrix suffix to a name. */
+export function mentions(token: TemplateToken | undefined, context: string): boolean {
+  if (!token) return false;
+  return splitTemplate(rawText(token)).some((p) => p.expr !== undefined && new RegExp(`\\b${context}\\b`).test(p.expr));
+}
+
+function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

@@ -53,6 +53,7 @@ function render(report: Report, limits: Limits, head: string[], withPrLink: bool
   const sections = [
     ...head,
     subject(report),
+    foundSection(report),
     failingSection(report, limits),
     flakySection(report, limits),
     evidenceSection(report, limits),
@@ -91,6 +92,23 @@ function subject(report: Report): string {
     lines.push(`Test command: ${code(shorten(report.testCommand, 200))}${found}`);
   }
   return lines.join('\n\n');
+}
+
+/** What was read from the failed run: the command, where it came from, where it ran, the setup repeated and what was not. */
+function foundSection(report: Report): string | undefined {
+  const f = report.found;
+  if (!f) return undefined;
+  const setup = f.setup.length ? f.setup.map((s) => code(shorten(s, 120))).join(', ') : 'none';
+  const rows = [
+    ['Command', code(shorten(report.testCommand ?? '', 300))],
+    ['From', `step ${code(shorten(f.step, 150))} of job ${code(shorten(f.job, 150))} in ${code(shorten(f.workflow, 200))}`],
+    ['Working directory', code(f.workingDirectory)],
+    ['Setup steps run', setup],
+  ];
+  const parts = ['### What was found in the failed run', table(['', ''], rows)];
+  if (f.notRepeated.length) parts.push(['Not repeated here:', ...f.notRepeated.map((n) => `- ${text(shortText(n, 500))}`)].join('\n'));
+  if (f.unknown.length) parts.push(`Left empty in the setup steps (only the runner knows them): ${f.unknown.map((u) => code(u)).join(', ')}.`);
+  return parts.join('\n\n');
 }
 
 const AfterIcon: Record<AfterState, string> = { passed: '✅ passed', failed: '❌ failed', 'not rerun': '➖ not rerun' };

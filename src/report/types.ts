@@ -22,6 +22,21 @@ export interface Usage {
   costUsd?: number;
 }
 
+/** Where a command found from the failed run came from, and what was repeated before it (zero-config fix mode). */
+export interface FoundCommand {
+  job: string;
+  step: string;
+  workflow: string;
+  /** Relative to the repository root; '.' for the root. */
+  workingDirectory: string;
+  /** The names of the earlier steps repeated as setup. */
+  setup: string[];
+  /** What was not repeated, and what to add to the redgreen job for it. */
+  notRepeated: string[];
+  /** Values only the runner knows, left empty in the setup steps. */
+  unknown: string[];
+}
+
 export interface Report {
   mode: ResolvedMode;
   status: Status;
@@ -32,6 +47,7 @@ export interface Report {
   /** How the test command was found (input, failed workflow step, ...). */
   commandSource?: string;
   testCommand?: string;
+  found?: FoundCommand;
   /** The failures found at the start, and what became of each. */
   failingBefore: TestFailure[];
   failingAfter: TestCase[];

@@ -70,6 +70,7 @@ export function createTestHarness(opts: HarnessOptions): TestHarness {
   let targetingWorks = true;
   const runs: TestRun[] = [];
   let next = 1;
+  const added: Record<string, string> = {};
 
   async function parse(inv: Invocation, res: ProcessResult, reportDir: string, startedAt: number): Promise<ParsedResult> {
     const output = plainText(res.output);
@@ -105,7 +106,7 @@ export function createTestHarness(opts: HarnessOptions): TestHarness {
       const res = await runProcess({
         command,
         cwd: root,
-        env: { ...opts.env, ...report?.env },
+        env: { ...opts.env, ...added, ...ro.env, ...report?.env },
         timeoutMs: opts.timeoutSec * 1000,
         logFile,
         redact: opts.redact,
@@ -168,5 +169,10 @@ export function createTestHarness(opts: HarnessOptions): TestHarness {
       return runs;
     },
     run,
+    addEnv(env, path) {
+      Object.assign(added, env);
+      // Entries written later come first, as on the runner.
+      if (path.length) added['PATH'] = [...path, added['PATH'] ?? opts.env['PATH'] ?? ''].filter(Boolean).join(':');
+    },
   };
 }

@@ -65,6 +65,8 @@ export interface RunOptions {
   targets?: TestCase[];
   /** Run this command instead of the test command (the coverage command); never targeted. */
   command?: string;
+  /** Variables for this run only (a setup step's file-command files). */
+  env?: Record<string, string>;
 }
 
 export interface TestHarness {
@@ -72,6 +74,8 @@ export interface TestHarness {
   /** Every run so far, in order. */
   readonly runs: readonly TestRun[];
   run(opts: RunOptions): Promise<TestRun>;
+  /** Variables and PATH entries that setup steps wrote (GITHUB_ENV, GITHUB_PATH), for every later run. */
+  addEnv?(env: Record<string, string>, path: string[]): void;
 }
 
 export interface HarnessOptions {

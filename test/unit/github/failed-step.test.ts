@@ -110,8 +110,11 @@ describe('findFailedCommand', () => {
     );
     expect(found.notes).toEqual([
       'Left out env NPM_TOKEN, API_URL: their values are expressions only known inside the runner (secrets, contexts, step outputs).',
-      'Earlier steps that use actions (actions/checkout@v4, actions/setup-node@v4) are not repeated; the runner is assumed to be set up alike.',
     ]);
+    expect(found.notRepeated).toEqual([
+      'Steps that use actions were not repeated (actions/checkout@v4, actions/setup-node@v4): add the ones the tests need (setup-node, setup-python, a cache…) to the redgreen job before the redgreen step.',
+    ]);
+    expect(found.setupNames).toEqual(['Run npm ci', 'Build']);
     expect(found.log?.split('\n')[0]).toBe('##[group]Run npm test -- --reporter=default');
     expect(found.log).toContain('AssertionError: expected [ 1, [ 2, 3 ] ] to deeply equal [ 1, [ 2, [ 3 ] ] ]');
     expect(api.calls).toEqual(['listJobs 10812345678', 'jobLog 29679449120']);

@@ -1,24 +1,48 @@
 // Workflow steps turned into `bash -c` commands, checked by running them in real bash.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mergeEnv, setupScript, shellPrelude, shellQuote, withPrelude } from '../../../src/github/step-command.js';
+import type { Scope } from '../../../src/github/expressions.js';
+import { mergeEnv, setupScript, shellPlan, shellQuote, withPrelude } from '../../../src/github/step-command.js';
+import { parseWorkflow } from '../../../src/github/workflow-file.js';
+
+const inline = (prelude: string) => ({ kind: 'inline' as const, prelude });
+const scope = (matrix = {}): Scope => ({ github: {}, runner: {}, env: {}, inputs: {}, matrix });
+
+/** The env maps of a one-job, one-step workflow: workflow, job and step level. */
+function envLevels(yaml: string) {
+  const wf = parseWorkflow(yaml);
+  if ('error' in wf) throw new Error(wf.error);
+  const job = wf.jobs[0]!;
+  return [wf.env, job.env, job.steps[0]?.env];
+}
 
 function bash(command: string, cwd: string, env: Record<string, string> = {}): { code: number | null; out: string } {
   const result = spawnSync('bash', ['-c', command], { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, encoding: 'utf8' });
   return { code: result.status, out: result.stdout.trim() };
 }
 
-describe('shellPrelude and withPrelude', () => {
-  it("gives bash -c the runner's flags for each shell", () => {
-    expect(shellPrelude(undefined)).toEqual({ prelude: 'set -e' });
-    expect(shellPrelude('sh')).toEqual({ prelude: 'set -e' });
-    expect(shellPrelude('bash')).toEqual({ prelude: 'set -eo pipefail' });
-    expect(shellPrelude('bash --noprofile --norc -eo pipefail {0}')).toEqual({ prelude: 'set -eo pipefail' });
-    expect(shellPrelude('bash --login {0}')).toEqual({ prelude: '' });
-    expect(shellPrelude('python')).toEqual({ error: 'it runs with `shell: python`, which is not bash or sh' });
+describe('shellPlan and withPrelude', () => {
+  it("gives bash -c the runner's flags for each shell, and a script file to the others", () => {
+    expect(shellPlan(undefined)).toEqual(inline('set -e'));
+    expect(shellPlan('sh')).toEqual(inline('set -e'));
+    expect(shellPlan('bash')).toEqual(inline('set -eo pipefail'));
+    expect(shellPlan('bash --noprofile --norc -eo pipefail {0}')).toEqual(inline('set -eo pipefail'));
+    expect(shellPlan('bash -e {0}')).toEqual(inline('set -e'));
+    expect(shellPlan('python')).toEqual({ kind: 'file', template: 'python {0}', extension: '.py' });
+    expect(shellPlan('cmd')).toEqual({ error: 'runs with `shell: cmd`, which exists only on Windows runners' });
+  });
+
+  it('reads the login profile first for `bash -l {0}`, as a login shell does', () => {
+    const home = realpathSync(mkdtempSync(join(tmpdir(), 'rg-home-')));
+    writeFileSync(join(home, '.bash_profile'), 'export FROM_PROFILE=conda-base\n');
+    const plan = shellPlan('bash -l {0}');
+    if (!('prelude' in plan)) throw new Error('expected an inline plan');
+    const command = withPrelude('echo "$FROM_PROFILE"', plan.prelude);
+    expect(bash(command, home, { HOME: home }).out).toBe('conda-base');
+    expect(bash('echo "$FROM_PROFILE"', home, { HOME: home }).out).toBe('');
   });
 
   it('stops a multi-line script at its first failing line, as the runner does', () => {
@@ -45,7 +69,7 @@ describe('setupScript', () => {
     mkdirSync(join(root, 'services', 'api'), { recursive: true });
     const script = setupScript({
       script: 'pwd\necho "index=$PIP_INDEX_URL"',
-      prelude: 'set -e',
+      plan: inline('set -e'),
       stepDir: 'services',
       fromDir: 'services/api',
       stepEnv: { PIP_INDEX_URL: "https://pypi.example.org/simple?x='1'", 'BAD-NAME': 'x' },
@@ -61,27 +85,36 @@ describe('setupScript', () => {
 
   it('goes from the workspace root into a step directory, and stops if it is missing', () => {
     const root = realpathSync(mkdtempSync(join(tmpdir(), 'rg-ws-')));
-    const script = setupScript({ script: 'pwd', prelude: '', stepDir: 'missing/dir', stepEnv: {} });
+    const script = setupScript({ script: 'pwd', plan: inline(''), stepDir: 'missing/dir', stepEnv: {} });
     expect(script).toBe('cd -- missing/dir || exit 1\npwd');
     expect(bash(script, root).code).toBe(1);
   });
 
   it('is the plain script when nothing differs', () => {
-    expect(setupScript({ script: 'npm ci\n', prelude: 'set -e', stepEnv: {}, stepDir: 'app', fromDir: 'app' })).toBe('npm ci');
+    expect(setupScript({ script: 'npm ci\n', plan: inline('set -e'), stepEnv: {}, stepDir: 'app', fromDir: 'app' })).toBe('npm ci');
+  });
+
+  it("runs a step of another shell from a script file, as the runner does", () => {
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'rg-ws-')));
+    const script = setupScript({ script: 'import os\nprint("py", os.environ["WHO"])', plan: { kind: 'file', template: 'python3 {0}', extension: '.py' }, stepEnv: { WHO: 'me' } });
+    expect(bash(script, root)).toEqual({ code: 0, out: 'py me' });
   });
 });
 
 describe('mergeEnv', () => {
-  it('merges levels in order, resolving matrix and earlier env, dropping what only the runner knows', () => {
-    const merged = mergeEnv(
-      [{ CI: true, LEVEL: 'workflow' }, { LEVEL: 'job', NODE: '${{ matrix.node }}', TOKEN: '${{ secrets.NPM_TOKEN }}' }, { TAG: 'node-${{ env.NODE }}', EMPTY: null }],
-      { node: '20' },
+  it('merges levels in order, evaluating matrix, operators and earlier env, naming what only the runner knows', () => {
+    const levels = envLevels(
+      'on: push\nenv:\n  CI: true\n  LEVEL: workflow\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env:\n      LEVEL: job\n      NODE: ${{ matrix.node }}\n      TOKEN: ${{ secrets.NPM_TOKEN }}\n' +
+        "    steps:\n      - run: make\n        env:\n          TAG: node-${{ env.NODE }}\n          DEV: ${{ matrix.node == 20 && '1' || '' }}\n",
     );
-    expect(merged).toEqual({ env: { CI: 'true', LEVEL: 'job', NODE: '20', TAG: 'node-20' }, dropped: ['TOKEN'] });
+    const merged = mergeEnv(levels, scope({ node: 20 }));
+    expect(merged.env).toEqual({ CI: 'true', LEVEL: 'job', NODE: '20', TOKEN: '', TAG: 'node-20', DEV: '1' });
+    expect([...merged.uncertain]).toEqual([['TOKEN', ['secrets.NPM_TOKEN']]]);
   });
 
-  it('drops an env given as one expression', () => {
-    expect(mergeEnv(['${{ fromJSON(inputs.env) }}'], {})).toEqual({ env: {}, dropped: ['${{ fromJSON(inputs.env) }}'] });
+  it('takes an env given as one expression', () => {
+    const levels = envLevels('on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env: ${{ fromJSON(\'{"A":"1"}\') }}\n    steps:\n      - run: make\n');
+    expect(mergeEnv(levels, scope()).env).toEqual({ A: '1' });
   });
 });
 
