@@ -60,7 +60,7 @@ Options (the action's inputs, same names):
   -C, --working-directory <d> the project folder (default: the current folder)
       --secret-env <names>    more environment variable names to withhold from tests and redact
       --commit-author <a>     'Name <email>' of the fix commit (default: redgreen[bot])
-      --evidence-dir <dir>    where the evidence goes (default: ./redgreen-evidence/<time>)
+      --evidence-dir <dir>    where the evidence goes (default: a new folder under $TMPDIR/redgreen-evidence/)
       --json                  print one JSON object on stdout (the outputs and the evidence rows); progress goes to stderr
       --keep                  demo: keep the demo project folder
   -h, --help                  this help
