@@ -26,7 +26,8 @@ export async function readCheckout(dir: string): Promise<Checkout> {
   if (head.exitCode !== 0) throw new SettingsError(`The repository at ${top.stdout.trim()} has no commit yet; redgreen starts from HEAD.`);
   const prefix = (await git.exec(['rev-parse', '--show-prefix'])).stdout.trim().replace(/\/$/, '');
   const branch = (await git.exec(['symbolic-ref', '--short', '-q', 'HEAD'], { allowFailure: true })).stdout.trim() || undefined;
-  const status = await git.exec(['status', '--porcelain', '--untracked-files=normal']);
+  // No optional locks: reading the status must not rewrite the user's index, even its stat cache.
+  const status = await git.exec(['status', '--porcelain', '--untracked-files=normal'], { env: { GIT_OPTIONAL_LOCKS: '0' } });
   return {
     repoRoot: top.stdout.trim(),
     prefix,

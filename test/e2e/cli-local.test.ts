@@ -90,6 +90,9 @@ describe('redgreen CLI on a local checkout', () => {
     await git(checkout, ['add', 'staged.txt']);
     await writeFile(path.join(checkout, 'scratch.txt'), 'untracked\n');
     const before = await snapshot(checkout, fix.path);
+    const gitFiles = () => Promise.all(['index', 'config', 'HEAD'].map((f) => readFile(path.join(checkout, '.git', f))));
+    const filesBefore = await gitFiles();
+    const refsBefore = await git(checkout, ['for-each-ref', '--format=%(refname) %(objectname)']);
 
     const test = `node -e "require('marker-pkg')" && npm test`;
     const { stdout } = await exec(process.execPath, [bin, 'fix', '--test', test, '--openai-base-url', model.url], {
@@ -98,6 +101,10 @@ describe('redgreen CLI on a local checkout', () => {
       timeout: 120_000,
     });
     expect(stdout).toContain('redgreen: fixed');
+    // The index, config and HEAD files byte for byte, and every ref but the new branch.
+    expect(await gitFiles()).toEqual(filesBefore);
+    const refsAfter = await git(checkout, ['for-each-ref', '--format=%(refname) %(objectname)']);
+    expect(refsAfter.split('\n').filter((l) => !l.startsWith('refs/heads/redgreen/')).join('\n')).toBe(refsBefore);
     expect(await snapshot(checkout, fix.path)).toEqual(before);
     expect(await stat(path.join(checkout, 'node_modules', 'marker-pkg', 'index.js'))).toBeTruthy();
     expect(stdout).toContain('linked from your checkout (not tracked by git): node_modules');
