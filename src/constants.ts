@@ -8,6 +8,8 @@ export const Inputs = {
   OpenAIApiKey: 'openai-api-key',
   OpenAIBaseUrl: 'openai-base-url',
   Model: 'model',
+  Api: 'api',
+  ReasoningEffort: 'reasoning-effort',
   GitHubToken: 'github-token',
   MaxIterations: 'max-iterations',
   MaxTokens: 'max-tokens',
@@ -46,6 +48,10 @@ export const Modes = ['auto', 'fix', 'task', 'coverage'] as const;
 export type Mode = (typeof Modes)[number];
 export type ResolvedMode = Exclude<Mode, 'auto'>;
 
+/** The model protocol: auto picks Responses for OpenAI's own endpoint and codex models. */
+export const Apis = ['auto', 'chat', 'responses'] as const;
+export type ApiChoice = (typeof Apis)[number];
+
 export const PushModes = ['pr', 'branch', 'none'] as const;
 export type PushMode = (typeof PushModes)[number];
 
@@ -56,6 +62,8 @@ export const ToolNames = {
   RunTests: 'run_tests',
   ListFiles: 'list_files',
   Search: 'search',
+  ApplyPatch: 'apply_patch',
+  Shell: 'shell',
 } as const;
 
 export const ArtifactName = 'redgreen-evidence';

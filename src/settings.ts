@@ -1,5 +1,6 @@
 // Reads every input once into one typed, validated Settings value; nothing downstream reads inputs.
-import { Inputs, Modes, PushModes, type Mode, type PushMode } from './constants.js';
+import { isOpenAIEndpoint } from './agent/protocol.js';
+import { Apis, Inputs, Modes, PushModes, type ApiChoice, type Mode, type PushMode } from './constants.js';
 
 export interface Settings {
   mode: Mode;
@@ -9,6 +10,10 @@ export interface Settings {
   apiKey: string;
   baseUrl?: string;
   model: string;
+  /** The model protocol as asked for; `auto` is resolved against the endpoint in effect and the model. */
+  api: ApiChoice;
+  /** The model's reasoning effort; empty for its default. */
+  reasoningEffort: string;
   githubToken: string;
   maxIterations: number;
   maxTokens: number;
@@ -38,7 +43,10 @@ export class SettingsError extends Error {
 export type InputReader = (name: string) => string;
 
 const Defaults = {
+  /** Any other endpoint: a small model most compatible servers and gateways serve. */
   model: 'gpt-5-mini',
+  /** OpenAI's own endpoint: the current Codex model, trained on this kind of loop, with its price known. */
+  openaiModel: 'gpt-5.3-codex',
   maxIterations: 30,
   maxTokens: 2_000_000,
   maxMinutes: 30,
@@ -69,6 +77,13 @@ function bool(name: string, value: string): boolean {
   throw new SettingsError(`Input '${name}' is '${value}'; it must be true or false.`);
 }
 
+const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
+
+function reasoningEffort(value: string): string {
+  if (value === '' || EFFORTS.includes(value)) return value;
+  throw new SettingsError(`Input 'reasoning-effort' is '${value}'; it must be empty or one of: ${EFFORTS.join(', ')}.`);
+}
+
 function list(value: string): string[] {
   return value
     .split(/[,\n]/)
@@ -87,7 +102,12 @@ function parseAuthor(value: string): { name: string; email: string } {
  * Builds Settings from any source of inputs (the action's INPUT_* variables, the CLI's flags).
  * `root` is the folder working-directory is relative to (the workspace).
  */
-export function parseSettings(read: InputReader, root: string, resolvePath: (root: string, p: string) => string): Settings {
+export function parseSettings(
+  read: InputReader,
+  root: string,
+  resolvePath: (root: string, p: string) => string,
+  env: Record<string, string | undefined> = process.env,
+): Settings {
   const get = (name: string): string => read(name).trim();
   const baseUrl = get(Inputs.OpenAIBaseUrl);
   if (baseUrl && !/^https?:\/\//.test(baseUrl)) {
@@ -105,7 +125,10 @@ export function parseSettings(read: InputReader, root: string, resolvePath: (roo
     prompt: get(Inputs.Prompt),
     apiKey: get(Inputs.OpenAIApiKey),
     baseUrl: baseUrl || undefined,
-    model: get(Inputs.Model) || Defaults.model,
+    // The endpoint in effect: the input, else the SDK's OPENAI_BASE_URL, else OpenAI.
+    model: get(Inputs.Model) || (isOpenAIEndpoint(baseUrl || env.OPENAI_BASE_URL?.trim()) ? Defaults.openaiModel : Defaults.model),
+    api: oneOf(Inputs.Api, get(Inputs.Api), Apis, 'auto'),
+    reasoningEffort: reasoningEffort(get(Inputs.ReasoningEffort)),
     githubToken: get(Inputs.GitHubToken),
     maxIterations: positive(Inputs.MaxIterations, get(Inputs.MaxIterations), Defaults.maxIterations, { integer: true }),
     maxTokens: positive(Inputs.MaxTokens, get(Inputs.MaxTokens), Defaults.maxTokens, { integer: true }),

@@ -1,5 +1,6 @@
 // Hard budgets for one run: model turns, tokens, cost and wall-clock time, and the price of what was spent.
 import { calcPrice } from '@pydantic/genai-prices';
+import { noUsage, type Usage } from './conversation.js';
 
 export interface Limits {
   maxTurns: number;
@@ -10,15 +11,16 @@ export interface Limits {
 }
 
 /**
- * USD for the given tokens, or undefined when the model's price is not known. A base URL the price list
- * knows (Azure, OpenRouter) is priced as that provider; any other (a gateway, a proxy, a local server)
- * is priced by the model's name, since a gateway serving gpt-5-mini costs what OpenAI charges for it.
+ * USD for the given tokens, or undefined when the model's price is not known. Cached input is priced at its own
+ * rate (a tenth of fresh input for OpenAI's current models); `input` includes it, as both APIs count it.
+ * A base URL the price list knows (Azure, OpenRouter) is priced as that provider; any other (a gateway, a proxy,
+ * a local server) is priced by the model's name, since a gateway serving gpt-5-mini costs what OpenAI charges for it.
  */
-export function priceOf(model: string, promptTokens: number, completionTokens: number, baseUrl?: string): number | undefined {
-  const usage = { input_tokens: promptTokens, output_tokens: completionTokens };
+export function priceOf(model: string, usage: Pick<Usage, 'input' | 'cachedInput' | 'output'>, baseUrl?: string): number | undefined {
+  const tokens = { input_tokens: usage.input, cache_read_tokens: Math.min(usage.cachedInput, usage.input), output_tokens: usage.output };
   const attempt = (options: Parameters<typeof calcPrice>[2]): number | undefined => {
     try {
-      return calcPrice(usage, model, options)?.total_price;
+      return calcPrice(tokens, model, options)?.total_price;
     } catch {
       return undefined;
     }
@@ -28,13 +30,12 @@ export function priceOf(model: string, promptTokens: number, completionTokens: n
 }
 
 export function isPriceKnown(model: string, baseUrl?: string): boolean {
-  return priceOf(model, 1000, 1000, baseUrl) !== undefined;
+  return priceOf(model, { input: 1000, cachedInput: 0, output: 1000 }, baseUrl) !== undefined;
 }
 
 export class Budget {
   turns = 0;
-  promptTokens = 0;
-  completionTokens = 0;
+  readonly usage: Usage = noUsage();
 
   constructor(
     readonly limits: Limits,
@@ -43,18 +44,28 @@ export class Budget {
     private readonly now: () => number = Date.now,
   ) {}
 
+  get promptTokens(): number {
+    return this.usage.input;
+  }
+
+  get completionTokens(): number {
+    return this.usage.output;
+  }
+
   get tokens(): number {
-    return this.promptTokens + this.completionTokens;
+    return this.usage.input + this.usage.output;
   }
 
   get costUsd(): number | undefined {
-    return priceOf(this.model, this.promptTokens, this.completionTokens, this.baseUrl);
+    return priceOf(this.model, this.usage, this.baseUrl);
   }
 
-  add(promptTokens: number, completionTokens: number): void {
+  add(usage: Usage): void {
     this.turns++;
-    this.promptTokens += promptTokens;
-    this.completionTokens += completionTokens;
+    this.usage.input += usage.input;
+    this.usage.cachedInput += usage.cachedInput;
+    this.usage.output += usage.output;
+    this.usage.reasoning += usage.reasoning;
   }
 
   /** Why no further model turn may start, or undefined while there is budget left. */

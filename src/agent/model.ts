@@ -1,59 +1,19 @@
-// The model behind one small interface: non-streaming Chat Completions on any OpenAI-compatible server, with retries.
-import OpenAI, { APIError } from 'openai';
-import { withRetry } from '../util/retry.js';
+// The model behind one small interface, on either protocol (Chat Completions or Responses), with retries and typed errors.
+import OpenAI from 'openai';
+import { createChatAdapter } from './chat.js';
+import type { Item, ModelReply, ToolDef } from './conversation.js';
+import type { Api, OpenAIClientOptions } from './request.js';
+import { supportsBuiltinTools } from './protocol.js';
+import { createResponsesAdapter } from './responses.js';
 
-export type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
-export type ToolSpec = OpenAI.Chat.Completions.ChatCompletionTool;
+export { ModelAuthError, ModelContextError, ModelUnavailableError, type Api, type OpenAIClientOptions } from './request.js';
 
-export interface ModelReply {
-  content: string | null;
-  toolCalls: { id: string; name: string; arguments: string }[];
-  promptTokens: number;
-  completionTokens: number;
-}
+export type { ModelReply } from './conversation.js';
+export { isOpenAIEndpoint, resolveApi, supportsBuiltinTools } from './protocol.js';
 
 export interface ModelClient {
   readonly model: string;
-  complete(messages: ChatMessage[], tools: ToolSpec[]): Promise<ModelReply>;
-}
-
-/** The key was rejected (401/403): retrying cannot help. */
-export class ModelAuthError extends Error {
-  override name = 'ModelAuthError';
-}
-/** The request is larger than the model's context; the caller may shrink the history and try again. */
-export class ModelContextError extends Error {
-  override name = 'ModelContextError';
-}
-/** The API stayed down (or kept refusing) through every retry. */
-export class ModelUnavailableError extends Error {
-  override name = 'ModelUnavailableError';
-}
-
-export interface OpenAIClientOptions {
-  apiKey: string;
-  baseUrl?: string;
-  model: string;
-  attempts?: number;
-  maxDelayMs?: number;
-  requestTimeoutMs?: number;
-  onRetry?: (message: string) => void;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-function retryAfterMs(headers: Headers | undefined): number | undefined {
-  const ms = headers?.get('retry-after-ms');
-  if (ms && Number.isFinite(Number(ms))) return Number(ms);
-  const s = headers?.get('retry-after');
-  if (!s) return undefined;
-  if (Number.isFinite(Number(s))) return Number(s) * 1000;
-  const at = Date.parse(s);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
-}
-
-function isContextError(e: APIError): boolean {
-  const text = `${e.code ?? ''} ${e.message}`.toLowerCase();
-  return e.status === 400 && (text.includes('context_length') || text.includes('context length') || text.includes('maximum context'));
+  complete(conversation: readonly Item[], tools: readonly ToolDef[]): Promise<ModelReply>;
 }
 
 export function createOpenAIClient(opts: OpenAIClientOptions): ModelClient {
@@ -63,54 +23,7 @@ export function createOpenAIClient(opts: OpenAIClientOptions): ModelClient {
     maxRetries: 0, // retries are ours, so they are bounded, logged and never hit auth failures
     timeout: opts.requestTimeoutMs ?? 300_000,
   });
-  return {
-    model: opts.model,
-    async complete(messages, tools) {
-      try {
-        const response = await withRetry(
-          () => client.chat.completions.create({ model: opts.model, messages, tools, tool_choice: 'auto' }),
-          {
-            attempts: opts.attempts ?? 7,
-            baseMs: 1000,
-            maxMs: opts.maxDelayMs ?? 60_000,
-            sleep: opts.sleep,
-            classify(e) {
-              if (e instanceof OpenAI.APIConnectionError) return undefined;
-              if (e instanceof OpenAI.APIError) {
-                if (e.status === 429 || (e.status !== undefined && e.status >= 500)) return retryAfterMs(e.headers);
-                if (e.status === 408 || e.status === 409) return undefined;
-              }
-              return 'no';
-            },
-            onRetry(e, attempt, delay) {
-              const what = e instanceof OpenAI.APIError && e.status ? `HTTP ${e.status}` : 'connection failed';
-              opts.onRetry?.(`model API: ${what}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`);
-            },
-          },
-        );
-        const choice = response.choices[0];
-        const calls = (choice?.message.tool_calls ?? []).flatMap((c) =>
-          c.type === 'function' ? [{ id: c.id, name: c.function.name, arguments: c.function.arguments }] : [],
-        );
-        return {
-          content: choice?.message.content ?? null,
-          toolCalls: calls,
-          promptTokens: response.usage?.prompt_tokens ?? 0,
-          completionTokens: response.usage?.completion_tokens ?? 0,
-        };
-      } catch (e) {
-        if (e instanceof OpenAI.APIError && (e.status === 401 || e.status === 403)) {
-          throw new ModelAuthError(
-            `The model API rejected the key (HTTP ${e.status}): check the openai-api-key input${opts.baseUrl ? ` for ${opts.baseUrl}` : ''}.`,
-          );
-        }
-        if (e instanceof OpenAI.APIError && isContextError(e)) throw new ModelContextError(e.message);
-        if (e instanceof OpenAI.APIConnectionError || (e instanceof OpenAI.APIError && (e.status === 429 || (e.status ?? 0) >= 500))) {
-          throw new ModelUnavailableError(`The model API stayed unavailable after retries: ${e.message}`);
-        }
-        if (e instanceof OpenAI.APIError) throw new ModelUnavailableError(`The model API refused the request (HTTP ${e.status}): ${e.message}`);
-        throw e;
-      }
-    },
-  };
+  return opts.api === 'responses'
+    ? createResponsesAdapter(client, opts, { builtinTools: supportsBuiltinTools(opts.model) })
+    : createChatAdapter(client, opts);
 }

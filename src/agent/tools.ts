@@ -1,12 +1,15 @@
-// The tools offered to the model: their JSON schemas, and one dispatcher that turns every call into a result text.
-import type OpenAI from 'openai';
+// The tools offered to the model: their JSON schemas, and one dispatcher that turns every call, even one that breaks, into a result.
 import { ToolNames } from '../constants.js';
+import { errorMessage } from '../util/errors.js';
+import type { ShellCommandResult, ToolCall, ToolDef } from './conversation.js';
+import { applyOperations, nativeOperation, patchOperations } from './patch-tool.js';
+import type { Shell } from './shell.js';
 import { ToolError, type Workspace } from './workspace.js';
-
-export type ToolSpec = OpenAI.Chat.Completions.ChatCompletionTool;
 
 export interface ToolHost {
   workspace: Workspace;
+  /** The shell tool; absent where the model may not run commands. */
+  shell?: Shell;
   /** Tracked and untracked, not ignored, files of the project (relative paths). */
   listFiles(): Promise<string[]>;
   /** Runs the tests ('failing': the tests that failed, targeted where possible; 'all': the full command); returns a digest. */
@@ -20,19 +23,18 @@ export interface ToolOutcome {
   failed: boolean;
   /** The call changed a file. */
   edited: boolean;
+  /** The shell tool's per-command results, for the built-in tool's structured output. */
+  shell?: ShellCommandResult[];
 }
 
 const str = (description: string) => ({ type: 'string', description });
 const int = (description: string) => ({ type: 'integer', description });
 
-function tool(name: string, description: string, properties: Record<string, object>, required: string[]): ToolSpec {
-  return {
-    type: 'function',
-    function: { name, description, parameters: { type: 'object', properties, required, additionalProperties: false } },
-  };
+function tool(name: string, description: string, properties: Record<string, object>, required: string[], builtin?: ToolDef['builtin']): ToolDef {
+  return { name, description, parameters: { type: 'object', properties, required, additionalProperties: false }, ...(builtin ? { builtin } : {}) };
 }
 
-export const toolSpecs: ToolSpec[] = [
+const fileTools: ToolDef[] = [
   tool(
     ToolNames.ReadFile,
     'Read a text file of the project, with numbered lines. Long files come in windows of 200 lines: pass start_line/end_line for more.',
@@ -69,43 +71,82 @@ export const toolSpecs: ToolSpec[] = [
     { pattern: str('Regular expression.'), path: str('Limit to files under this folder or this file.') },
     ['pattern'],
   ),
+  tool(
+    ToolNames.ApplyPatch,
+    "Apply a patch in the V4A format to one or more files. input starts with '*** Begin Patch' and ends with '*** End Patch'; between them, '*** Add File: <path>' (every line starting with '+'), '*** Delete File: <path>', or '*** Update File: <path>' followed by hunks: a line '@@' (optionally with a line of the code above the change), then lines starting with ' ' (context, about 3 lines around each change), '-' (removed) or '+' (added). Every hunk must match the file, or nothing is changed.",
+    { input: str('The whole patch text.') },
+    ['input'],
+    'apply_patch',
+  ),
 ];
+
+const shellTool = tool(
+  ToolNames.Shell,
+  'Run a bash command line in the project folder (explore with ls, cat, grep, git diff; run scripts). Files it changes count as your edits. It has no secrets and no network promise; it is killed at its timeout.',
+  { command: str('The bash command line.'), timeout_ms: int('Most milliseconds it may run (capped by the test timeout).') },
+  ['command'],
+  'shell',
+);
+
+/** The tools for a run: the shell only where the host offers one. */
+export function toolsFor(host: Pick<ToolHost, 'shell'>): ToolDef[] {
+  return host.shell ? [...fileTools, shellTool] : fileTools;
+}
 
 const MAX_LIST = 500;
 const MAX_HITS = 100;
 
-export async function callTool(host: ToolHost, name: string, rawArgs: string): Promise<ToolOutcome> {
-  const known = toolSpecs.some((t) => t.type === 'function' && t.function.name === name);
-  if (!known) {
-    return fail(`Unknown tool '${name}'. The tools are: ${toolSpecs.map((t) => (t.type === 'function' ? t.function.name : '')).join(', ')}.`);
+export async function callTool(host: ToolHost, call: ToolCall): Promise<ToolOutcome> {
+  const tools = toolsFor(host);
+  const name = call.name;
+  if (!tools.some((t) => t.name === name)) {
+    return fail(`Unknown tool '${name}'. The tools are: ${tools.map((t) => t.name).join(', ')}.`);
   }
   let args: Record<string, unknown>;
   try {
-    const parsed: unknown = JSON.parse(rawArgs || '{}');
+    const parsed: unknown = JSON.parse(call.arguments || '{}');
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('arguments must be a JSON object');
     args = parsed as Record<string, unknown>;
   } catch (e) {
     return fail(`The arguments of ${name} are not valid JSON (${(e as Error).message}). Send a JSON object.`);
   }
   try {
-    const ws = host.workspace;
-    switch (name) {
-      case ToolNames.ReadFile:
-        return ok(await ws.read(args.path, args.start_line, args.end_line));
-      case ToolNames.WriteFile:
-        return { ...ok(await ws.write(args.path, args.content)), edited: true };
-      case ToolNames.EditFile:
-        return { ...ok(await ws.edit(args.path, args.old_string, args.new_string)), edited: true };
-      case ToolNames.RunTests:
-        return ok(await host.runTests(args.scope === 'all' ? 'all' : 'failing'));
-      case ToolNames.ListFiles:
-        return ok(await listFiles(host, args.path));
-      default:
-        return ok(await search(host, args.pattern, args.path));
-    }
+    return await dispatch(host, name, args, call.native === true);
   } catch (e) {
+    // Whatever breaks inside a tool (a folder given as a file, a full disk) is the model's to read, not the run's end.
     if (e instanceof ToolError) return fail(e.message);
-    throw e;
+    return fail(`${name} failed: ${errorMessage(e)}`);
+  }
+}
+
+async function dispatch(host: ToolHost, name: string, args: Record<string, unknown>, native: boolean): Promise<ToolOutcome> {
+  const ws = host.workspace;
+  switch (name) {
+    case ToolNames.ReadFile:
+      return ok(await ws.read(args.path, args.start_line, args.end_line));
+    case ToolNames.WriteFile:
+      return { ...ok(await ws.write(args.path, args.content)), edited: true };
+    case ToolNames.EditFile:
+      return { ...ok(await ws.edit(args.path, args.old_string, args.new_string)), edited: true };
+    case ToolNames.RunTests:
+      return ok(await host.runTests(args.scope === 'all' ? 'all' : 'failing'));
+    case ToolNames.ListFiles:
+      return ok(await listFiles(host, args.path));
+    case ToolNames.ApplyPatch:
+      return { ...ok(await applyOperations(ws, native ? [nativeOperation(args)] : patchOperations(args.input))), edited: true };
+    case ToolNames.Shell: {
+      const commands = native ? args.commands : [args.command];
+      if (!Array.isArray(commands) || commands.some((c) => typeof c !== 'string')) throw new ToolError('command must be a string.');
+      const timeout = args.timeout_ms;
+      const max = args.max_output_length;
+      const r = await host.shell!.run(commands as string[], {
+        timeoutMs: typeof timeout === 'number' && timeout > 0 ? timeout : undefined,
+        maxOutputChars: typeof max === 'number' && max > 0 ? max : undefined,
+      });
+      return { result: r.text, failed: false, edited: r.edited.length > 0, shell: r.results };
+    }
+    default:
+      return ok(await search(host, args.pattern, args.path));
   }
 }
 

@@ -14,6 +14,8 @@ const InputFlags = [
   Inputs.Prompt,
   Inputs.OpenAIBaseUrl,
   Inputs.Model,
+  Inputs.Api,
+  Inputs.ReasoningEffort,
   Inputs.MaxIterations,
   Inputs.MaxTokens,
   Inputs.MaxCostUsd,
@@ -46,7 +48,10 @@ Options (the action's inputs, same names):
       --setup-command <cmd>   run once before reproducing (install, build)
   -p, --prompt <text>         the task (task mode); extra instructions otherwise
       --openai-base-url <url> OpenAI-compatible endpoint (default: OpenAI)
-  -m, --model <name>          model name (default: gpt-5-mini)
+  -m, --model <name>          model name (default: gpt-5.3-codex on OpenAI, gpt-5-mini elsewhere)
+      --api <auto|chat|responses>  model protocol (default: auto: Responses on OpenAI and for codex models)
+      --reasoning-effort <e>  the model's reasoning effort (default: the model's own)
+      --shell                 offer the model a shell tool; its commands run as you, in the project folder
       --max-iterations <n>    most model turns (default: 30)
       --max-tokens <n>        most model tokens (default: 2000000)
       --max-cost-usd <usd>    most spend on the model; needs a model with a known price
@@ -79,6 +84,8 @@ export interface CliArgs {
   evidenceDir?: string;
   keep: boolean;
   json: boolean;
+  /** Offer the model the shell tool. */
+  shell: boolean;
 }
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): CliArgs | 'help' {
@@ -93,6 +100,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): C
   options['evidence-dir'] = { type: 'string' };
   options.keep = { type: 'boolean' };
   options.json = { type: 'boolean' };
+  options.shell = { type: 'boolean' };
   options.help = { type: 'boolean', short: 'h' };
   let parsed;
   try {
@@ -119,5 +127,5 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): C
     path.resolve,
   );
   if (settings.push === 'pr') throw new SettingsError('The CLI pushes a branch at most (--push branch); pull requests are opened by the action.');
-  return { command, settings, evidenceDir: values['evidence-dir'] as string | undefined, keep: values.keep === true, json: values.json === true };
+  return { command, settings, evidenceDir: values['evidence-dir'] as string | undefined, keep: values.keep === true, json: values.json === true, shell: values.shell === true };
 }

@@ -1,5 +1,5 @@
 // The `redgreen` command line: the action's engine with local adapters (bundled to dist/cli/index.js).
-import { createOpenAIClient } from '../agent/model.js';
+import { createOpenAIClient, resolveApi } from '../agent/model.js';
 import { SettingsError } from '../settings.js';
 import { killAllRunning } from '../testing/process.js';
 import { errorMessage } from '../util/errors.js';
@@ -31,9 +31,11 @@ async function main(argv: string[]): Promise<number> {
       apiKey: settings.apiKey || 'none',
       baseUrl: settings.baseUrl,
       model: settings.model,
+      api: resolveApi(settings.api, settings.model, settings.baseUrl ?? process.env.OPENAI_BASE_URL),
+      reasoningEffort: settings.reasoningEffort || undefined,
       onRetry: (line) => host.log.info(line),
     });
-    result = await runLocal({ settings, model, host, evidenceDir: args.evidenceDir, color });
+    result = await runLocal({ settings, model, host, evidenceDir: args.evidenceDir, color, shell: args.shell });
   }
   process.stdout.write(args.json ? renderJson(result) : renderText(result));
   return result.report.status === 'error' ? 1 : 0;

@@ -21,6 +21,8 @@ export interface LocalRun {
   env?: NodeJS.ProcessEnv;
   /** Colour the diff (a terminal, not a pipe or --json). */
   color?: boolean;
+  /** Offer the model the shell tool (--shell). */
+  shell?: boolean;
 }
 
 export interface LocalResult {
@@ -77,6 +79,7 @@ export async function runLocal(r: LocalRun): Promise<LocalResult> {
         branch: branchName(settings.branchPrefix, { mode, failedBranch: current, sha: head, prompt: settings.prompt, ref: current }),
         remote: 'origin',
         source: { sha: head, ref: current },
+        offerShell: r.shell === true,
         evidenceDir,
         childEnv: childEnv(env, { withhold: settings.secretEnv, secrets: [settings.apiKey].filter(Boolean) }),
         gate,

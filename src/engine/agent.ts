@@ -5,6 +5,7 @@ import type { Budget } from '../agent/budget.js';
 import { runLoop, type Verdict } from '../agent/loop.js';
 import type { ModelClient } from '../agent/model.js';
 import { gatherInstructions, systemPrompt } from '../agent/prompt.js';
+import { createShell } from '../agent/shell.js';
 import { Workspace, type WorkspacePolicy } from '../agent/workspace.js';
 import { NoChangesError } from '../delivery/errors.js';
 import { Git } from '../delivery/git.js';
@@ -55,6 +56,17 @@ export async function work(job: Job, host: Host, deps: EngineDeps, harness: Test
       log: (l) => log.info(l),
       host: {
         workspace,
+        ...(job.offerShell
+          ? {
+              shell: createShell({
+                workspace,
+                env: job.childEnv,
+                maxTimeoutMs: job.settings.testTimeoutSec * 1000,
+                logDir: path.join(job.evidenceDir, 'shell'),
+                redact: job.gate.redact,
+              }),
+            }
+          : {}),
         listFiles: () => listFiles(new Git(job.workDir)),
         runTests: async (scope) => {
           const run = await harness.run({ phase: 'edit-check', targets: scope === 'failing' && o.targets.length ? o.targets : undefined });

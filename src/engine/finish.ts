@@ -1,6 +1,6 @@
 // The end of every run, whatever its outcome: the report as data, the evidence folder and artifact, the PR, the summary.
 import type { Budget } from '../agent/budget.js';
-import type { ChatMessage } from '../agent/model.js';
+import type { Item } from '../agent/conversation.js';
 import type { Workspace } from '../agent/workspace.js';
 import type { Status } from '../constants.js';
 import { openOrUpdatePr, commentOnPr } from '../delivery/pr.js';
@@ -27,7 +27,7 @@ export interface Outcome {
   status: Status;
   reason: string;
   flipping?: TestCase[];
-  transcript?: ChatMessage[];
+  transcript?: Item[];
   workspace?: Workspace;
   delivered?: Delivery;
   coverage?: Report['coverage'];
@@ -76,8 +76,10 @@ export async function finish(job: Job, host: Host, harness: TestHarness, budget:
     changes: outcome.delivered?.changes ?? [],
     usage: {
       turns: budget.turns,
-      promptTokens: budget.promptTokens,
-      completionTokens: budget.completionTokens,
+      promptTokens: budget.usage.input,
+      cachedTokens: budget.usage.cachedInput,
+      completionTokens: budget.usage.output,
+      reasoningTokens: budget.usage.reasoning,
       costUsd: budget.costUsd,
     },
     coverage: outcome.coverage,

@@ -48,6 +48,11 @@ export interface Job {
   gate: ExitGate;
   /** What the planning could not carry over or wants the reader to know, as sentences for the summary. */
   notes?: string[];
+  /**
+   * The model gets the shell tool. The action offers it (the runner is the sandbox); the CLI only with --shell,
+   * since there the commands would run as the user, with the user's files.
+   */
+  offerShell?: boolean;
   /** Milliseconds since epoch when the run started (the wall-clock budget counts from here). */
   startedAt: number;
 }

@@ -1,6 +1,6 @@
 // The fix, task and coverage pipeline: run policy, the checkout's credentials out, a Job planned from the context, then the engine.
 import { planActionJob } from '../action/plan.js';
-import { createOpenAIClient } from '../agent/model.js';
+import { createOpenAIClient, resolveApi } from '../agent/model.js';
 import { stripCredentials } from '../delivery/credentials.js';
 import { Git } from '../delivery/git.js';
 import { endEarly } from '../engine/finish.js';
@@ -39,6 +39,8 @@ export async function agentPipeline(r: ActionRun): Promise<Report> {
       apiKey: settings.apiKey,
       baseUrl: settings.baseUrl,
       model: settings.model,
+      api: resolveApi(settings.api, settings.model, settings.baseUrl ?? process.env.OPENAI_BASE_URL),
+      reasoningEffort: settings.reasoningEffort || undefined,
       onRetry: (line) => host.log.info(line),
     });
     return await runJob(
@@ -48,6 +50,8 @@ export async function agentPipeline(r: ActionRun): Promise<Report> {
         startedAt: r.startedAt,
         gate,
         notes,
+        // The runner is the sandbox the action runs in: its model gets the shell.
+        offerShell: true,
         childEnv: {
           ...childEnv(process.env, { withhold: settings.secretEnv, secrets: secretsOf(settings, stripped.found) }),
           ...stepEnv,

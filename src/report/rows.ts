@@ -45,7 +45,11 @@ export interface CoverageRow {
 export interface UsageFacts {
   turns: number;
   promptTokens: number;
+  /** Of the prompt tokens, those read from the cache. */
+  cachedTokens: number;
   completionTokens: number;
+  /** Of the completion tokens, those spent reasoning. */
+  reasoningTokens: number;
   totalTokens: number;
   costUsd?: number;
 }
@@ -125,7 +129,9 @@ export function usageFacts(report: Report): UsageFacts {
   return {
     turns: u.turns,
     promptTokens: u.promptTokens,
+    cachedTokens: u.cachedTokens ?? 0,
     completionTokens: u.completionTokens,
+    reasoningTokens: u.reasoningTokens ?? 0,
     totalTokens: u.promptTokens + u.completionTokens,
     costUsd: u.costUsd,
   };

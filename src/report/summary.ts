@@ -235,9 +235,9 @@ function usageSection(report: Report): string {
   return [
     '### Model',
     table(
-      ['Turns', 'Prompt tokens', 'Completion tokens', 'Cost'],
-      [[formatCount(u.turns), formatCount(u.promptTokens), formatCount(u.completionTokens), formatCost(u.costUsd)]],
-      ['right', 'right', 'right', 'right'],
+      ['Turns', 'Prompt tokens', 'Cached', 'Completion tokens', 'Reasoning', 'Cost'],
+      [[u.turns, u.promptTokens, u.cachedTokens, u.completionTokens, u.reasoningTokens].map(formatCount).concat(formatCost(u.costUsd))],
+      ['right', 'right', 'right', 'right', 'right', 'right'],
     ),
   ].join('\n\n');
 }

@@ -1,28 +1,22 @@
-// The model transcript as readable markdown: each message, each tool call, and a bounded view of each result.
+// The model transcript as readable markdown: each message, each tool call, a bounded view of each result, and tokens.
 import { z } from 'zod';
 import { codeBlock, elide } from './markdown.js';
 
-// Chat Completions messages and Responses API items, read loosely: the transcript comes from the model API.
-const TextPart = z.object({ type: z.string().optional(), text: z.string().optional() }).loose();
-const Content = z.union([z.string(), z.array(TextPart), z.null()]).optional();
-const ToolCall = z
-  .object({ id: z.string().optional(), function: z.object({ name: z.string(), arguments: z.string().optional() }).loose() })
-  .loose();
-const ChatMessage = z
-  .object({
-    role: z.string(),
-    content: Content,
-    tool_calls: z.array(ToolCall).optional(),
-    tool_call_id: z.string().optional(),
-    name: z.string().optional(),
-  })
-  .loose();
-const FunctionCall = z
-  .object({ type: z.literal('function_call'), call_id: z.string().optional(), name: z.string(), arguments: z.string().optional() })
-  .loose();
-const FunctionOutput = z
-  .object({ type: z.literal('function_call_output'), call_id: z.string().optional(), output: z.unknown() })
-  .loose();
+// The agent's neutral conversation, read back from transcript.json (it went through redaction as plain JSON).
+const Call = z.object({ id: z.string(), name: z.string(), arguments: z.string(), native: z.boolean().optional() });
+const Part = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({ kind: z.literal('reasoning'), reasoning: z.object({ id: z.string(), encrypted: z.string(), summary: z.array(z.string()) }) }),
+  z.object({ kind: z.literal('call'), call: Call }),
+]);
+const Usage = z.object({ input: z.number(), cachedInput: z.number(), output: z.number(), reasoning: z.number() });
+const Shell = z.object({ stdout: z.string(), stderr: z.string(), outcome: z.object({ type: z.string(), exitCode: z.number().optional() }) });
+const Item = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('system'), text: z.string() }),
+  z.object({ role: z.literal('user'), text: z.string() }),
+  z.object({ role: z.literal('model'), parts: z.array(Part), usage: Usage.optional() }),
+  z.object({ role: z.literal('tool'), callId: z.string(), name: z.string(), text: z.string(), failed: z.boolean(), shell: z.array(Shell).optional() }),
+]);
 
 const Bounds = {
   prompt: [4000, 1000],
@@ -34,55 +28,46 @@ const Bounds = {
 
 export function renderTranscript(transcript: readonly unknown[]): string {
   const out: string[] = ['# Model transcript', `${transcript.length} messages. Long texts are shortened here; transcript.json has them whole.`];
-  const toolNames = new Map<string, string>();
-  transcript.forEach((item, i) => {
+  transcript.forEach((raw, i) => {
     const n = i + 1;
-    const call = FunctionCall.safeParse(item);
-    if (call.success) {
-      if (call.data.call_id) toolNames.set(call.data.call_id, call.data.name);
-      out.push(`## ${n}. tool call`, toolCall(call.data.name, call.data.call_id, call.data.arguments));
+    const parsed = Item.safeParse(raw);
+    if (!parsed.success) {
+      out.push(`## ${n}. item`, bounded(JSON.stringify(raw, null, 2) ?? String(raw), Bounds.other));
       return;
     }
-    const output = FunctionOutput.safeParse(item);
-    if (output.success) {
-      const name = (output.data.call_id && toolNames.get(output.data.call_id)) || 'tool';
-      const value = typeof output.data.output === 'string' ? output.data.output : JSON.stringify(output.data.output, null, 2);
-      out.push(`## ${n}. result of ${name}`, bounded(value ?? '', Bounds.result));
-      return;
-    }
-    const msg = ChatMessage.safeParse(item);
-    if (!msg.success) {
-      out.push(`## ${n}. item`, bounded(JSON.stringify(item, null, 2) ?? String(item), Bounds.other));
-      return;
-    }
-    const m = msg.data;
-    const content = textOf(m.content);
-    if (m.role === 'tool') {
-      const name = (m.tool_call_id && toolNames.get(m.tool_call_id)) || m.name || 'tool';
-      out.push(`## ${n}. result of ${name}`, bounded(content, Bounds.result));
-      return;
-    }
-    out.push(`## ${n}. ${m.role}`);
-    if (content.trim()) {
-      out.push(bounded(content, m.role === 'assistant' ? Bounds.text : Bounds.prompt));
-    }
-    for (const tc of m.tool_calls ?? []) {
-      if (tc.id) toolNames.set(tc.id, tc.function.name);
-      out.push(toolCall(tc.function.name, tc.id, tc.function.arguments));
+    const item = parsed.data;
+    switch (item.role) {
+      case 'system':
+      case 'user':
+        out.push(`## ${n}. ${item.role}`, bounded(item.text, Bounds.prompt));
+        return;
+      case 'tool':
+        out.push(`## ${n}. result of ${item.name}${item.failed ? ' (failed)' : ''}`, bounded(item.text, Bounds.result));
+        return;
+      case 'model': {
+        out.push(`## ${n}. model${item.usage ? ` (${tokens(item.usage)})` : ''}`);
+        for (const p of item.parts) {
+          if (p.kind === 'text' && p.text.trim()) out.push(bounded(p.text, Bounds.text));
+          if (p.kind === 'reasoning') {
+            const summary = p.reasoning.summary.join('\n').trim();
+            out.push(`**Reasoning** (encrypted, ${p.reasoning.encrypted.length} characters; sent back on every later turn)${summary ? `\n\n${bounded(summary, Bounds.other)}` : ''}`);
+          }
+          if (p.kind === 'call') out.push(toolCall(p.call));
+        }
+        return;
+      }
     }
   });
   return `${out.join('\n\n')}\n`;
 }
 
-function toolCall(name: string, id: string | undefined, args: string | undefined): string {
-  const head = `**Tool call** \`${name}\`${id ? ` (${id})` : ''}`;
-  return `${head}\n\n${bounded(prettyJson(args ?? ''), Bounds.args, 'json')}`;
+function tokens(u: z.infer<typeof Usage>): string {
+  return `input ${u.input} tokens, ${u.cachedInput} cached; output ${u.output}, ${u.reasoning} reasoning`;
 }
 
-function textOf(content: z.infer<typeof Content>): string {
-  if (typeof content === 'string') return content;
-  if (!content) return '';
-  return content.map((p) => p.text ?? `[${p.type ?? 'part'}]`).join('\n');
+function toolCall(call: z.infer<typeof Call>): string {
+  const head = `**Tool call** \`${call.name}\`${call.native ? ' (built-in)' : ''} (${call.id})`;
+  return `${head}\n\n${bounded(prettyJson(call.arguments), Bounds.args, 'json')}`;
 }
 
 function bounded(value: string, [head, tail]: readonly [number, number], lang = 'text'): string {

@@ -16,8 +16,13 @@ export interface CoverageFile {
 
 export interface Usage {
   turns: number;
+  /** Input tokens, cached ones included. */
   promptTokens: number;
+  /** Input tokens read from the API's prompt cache (priced at their own, lower rate). */
+  cachedTokens?: number;
+  /** Output tokens, reasoning included. */
   completionTokens: number;
+  reasoningTokens?: number;
   /** USD, when the model's price is known. */
   costUsd?: number;
 }

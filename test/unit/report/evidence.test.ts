@@ -13,17 +13,20 @@ const secret = 'sk-test-SECRET-0123456789';
 
 function transcript(): unknown[] {
   return [
-    { role: 'system', content: 'You fix failing tests.' },
-    { role: 'user', content: [{ type: 'text', text: `Failing: math > adds. Key is ${secret}` }] },
+    { role: 'system', text: 'You fix failing tests.' },
+    { role: 'user', text: `Failing: math > adds. Key is ${secret}` },
+    { role: 'model', parts: [{ kind: 'call', call: { id: 'call_1', name: 'read_file', arguments: '{"path":"src/math.js"}' } }] },
+    { role: 'tool', callId: 'call_1', name: 'read_file', text: `${'1: line\n'.repeat(2000)}`, failed: false },
     {
-      role: 'assistant',
-      content: null,
-      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"src/math.js"}' } }],
+      role: 'model',
+      parts: [
+        { kind: 'reasoning', reasoning: { id: 'rs_2', encrypted: 'gAAAAB-opaque', summary: ['The sign is wrong.'] } },
+        { kind: 'call', call: { id: 'apc_2', name: 'apply_patch', arguments: '{"type":"update_file","path":"src/math.js","diff":"@@\n-a - b\n+a + b"}', native: true } },
+      ],
+      usage: { input: 1200, cachedInput: 1024, output: 80, reasoning: 64 },
     },
-    { role: 'tool', tool_call_id: 'call_1', content: `${'1: line\n'.repeat(2000)}` },
-    { type: 'function_call', call_id: 'fc_2', name: 'edit_file', arguments: '{"path":"src/math.js","old_string":"a - b","new_string":"a + b"}' },
-    { type: 'function_call_output', call_id: 'fc_2', output: 'Edited src/math.js' },
-    { role: 'assistant', content: 'Fixed the sign in add().' },
+    { role: 'tool', callId: 'apc_2', name: 'apply_patch', text: 'updated src/math.js', failed: false },
+    { role: 'model', parts: [{ kind: 'text', text: 'Fixed the sign in add().' }] },
     42,
   ];
 }
@@ -93,15 +96,18 @@ describe('writeEvidence', () => {
 });
 
 describe('renderTranscript', () => {
-  it('shows each message, each tool call with its arguments, and a bounded view of each result', () => {
+  it('shows each message, each tool call with its arguments, reasoning and tokens, and a bounded view of each result', () => {
     const md = renderTranscript(transcript());
     expect(md).toContain('## 1. system');
-    expect(md).toContain('## 3. assistant\n\n**Tool call** `read_file` (call_1)');
+    expect(md).toContain('## 3. model\n\n**Tool call** `read_file` (call_1)');
     expect(md).toContain('"path": "src/math.js"');
     expect(md).toContain('## 4. result of read_file');
     expect(md).toMatch(/… [\d,]+ characters elided …/);
-    expect(md).toContain('## 5. tool call\n\n**Tool call** `edit_file` (fc_2)');
-    expect(md).toContain('## 6. result of edit_file\n\n```text\nEdited src/math.js\n```');
+    expect(md).toContain('## 5. model (input 1200 tokens, 1024 cached; output 80, 64 reasoning)');
+    expect(md).toContain('**Reasoning** (encrypted, 13 characters; sent back on every later turn)');
+    expect(md).toContain('The sign is wrong.');
+    expect(md).toContain('**Tool call** `apply_patch` (built-in) (apc_2)');
+    expect(md).toContain('## 6. result of apply_patch\n\n```text\nupdated src/math.js\n```');
     expect(md).toContain('Fixed the sign in add().');
     expect(md).toContain('## 8. item\n\n```text\n42\n```');
     expect(md.length).toBeLessThan(20_000);

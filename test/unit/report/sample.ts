@@ -63,7 +63,7 @@ export function fixedReport(over: Partial<Report> = {}): Report {
       }),
     ],
     changes: [{ path: 'src/math.js', added: 2, removed: 2 }],
-    usage: { turns: 4, promptTokens: 12_345, completionTokens: 678, costUsd: 0.0421 },
+    usage: { turns: 4, promptTokens: 12_345, cachedTokens: 10_240, completionTokens: 678, reasoningTokens: 512, costUsd: 0.0421 },
     branch: 'redgreen/fix/main-0123456',
     prUrl: 'https://github.com/octo/app/pull/7',
     artifactUrl: 'https://github.com/octo/app/actions/runs/99/artifacts/5',

@@ -63,7 +63,7 @@ describe('renderSummary', () => {
     expect(md).toContain('| 3 | verify | <code>npm test</code> | full | ✅ passed | 5 | 0 | 2.1 s |');
     expect(md).toMatch(/\| 2 \| edit-check \| <code>npx vitest run test\/math\.test\.js -t "math &gt; adds"<\/code> \| targeted \|/);
     expect(md).toContain('| <code>src/math.js</code> | +2 | −2 |');
-    expect(md).toContain('| 4 | 12,345 | 678 | $0.04 |');
+    expect(md).toContain('| 4 | 12,345 | 10,240 | 678 | 512 | $0.04 |');
     expect(md).toContain('- Pull request: https://github.com/octo/app/pull/7');
     expect(md).toContain('[artifact](https://github.com/octo/app/actions/runs/99/artifacts/5)');
     expect(md).toContain('<details><summary>Failure messages at the start</summary>');
