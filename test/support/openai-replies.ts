@@ -6,11 +6,15 @@ export interface ScriptedToolCall {
   args: Record<string, unknown> | string;
   /** Defaults to `call_<request>_<position>`. */
   id?: string;
+  /** A call of the Responses API's built-in tool: `args` is its operation (apply_patch) or action (shell). */
+  native?: 'apply_patch' | 'shell';
 }
 
 export interface UsageOverride {
   prompt_tokens?: number;
   completion_tokens?: number;
+  /** Responses: input tokens read from the cache (default: the prefix shared with the last request). */
+  cached_tokens?: number;
 }
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 429 | 500 | 502 | 503;
@@ -81,9 +85,10 @@ function body(message: string, type: string, code: string | null, param: string 
 }
 
 /** The error bodies OpenAI sends for each status, worded as OpenAI words them. */
-export function errorBody(status: ErrorStatus, model: string, opts: { contextLength?: boolean } = {}): OpenAIErrorBody {
+export function errorBody(status: ErrorStatus, model: string, opts: { contextLength?: boolean; responsesOnly?: boolean } = {}): OpenAIErrorBody {
   switch (status) {
     case 400:
+      if (opts.responsesOnly) return body('This model is only supported in v1/responses and not in v1/chat/completions.', 'invalid_request_error', null, 'model');
       return opts.contextLength
         ? body(
             `This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.`,

@@ -1,4 +1,5 @@
-// A scripted OpenAI-compatible server on 127.0.0.1: each chat completion request is answered by the next step of a script.
+// A scripted OpenAI-compatible server on 127.0.0.1: each chat completion or response request is answered by the next step of
+// a script. Responses are checked as OpenAI checks them (stateless, reasoning sent back, every call answered).
 import http from 'node:http';
 import {
   chatCompletion,
@@ -11,16 +12,18 @@ import {
 } from './openai-replies.js';
 import { closeServer, drop, listen, readBody, recordRequest, send, type Reply } from './http.js';
 import type { RecordedRequest } from './openai-requests.js';
+import { responsesBodySchema, ResponsesLedger, type RecordedOutput } from './openai-responses.js';
 
 export type { RecordedRequest } from './openai-requests.js';
 export * from './openai-requests.js';
 export type { ScriptedToolCall } from './openai-replies.js';
+export type { RecordedOutput } from './openai-responses.js';
 
 export type ModelStep =
   /** An assistant turn that calls tools (content optional, usually null). */
-  | { tools: ScriptedToolCall[]; content?: string; usage?: UsageOverride }
-  /** An answer without tool calls: the model says it is done. */
-  | { content: string; finishReason?: 'stop' | 'length' | 'content_filter'; usage?: UsageOverride }
+  | { tools: ScriptedToolCall[]; content?: string; usage?: UsageOverride; reasoning?: boolean }
+  /** An answer without tool calls: the model says it is done. On /responses a reasoning item comes first unless `reasoning: false`. */
+  | { content: string; finishReason?: 'stop' | 'length' | 'content_filter'; usage?: UsageOverride; reasoning?: boolean }
   /** An error in OpenAI's shape; `contextLength` with 400 gives context_length_exceeded. */
   | { status: ErrorStatus; headers?: Record<string, string>; body?: unknown; contextLength?: boolean }
   /** Any status and text, e.g. a gateway's HTML page or truncated JSON. */
@@ -46,6 +49,12 @@ export interface OpenAIServer {
   requests: RecordedRequest[];
   /** Only the chat completion requests (each consumed a step, unless refused for its key). */
   readonly completions: RecordedRequest[];
+  /** Only the /responses requests (each consumed a step, unless refused). */
+  readonly responses: RecordedRequest[];
+  /** /responses requests refused as OpenAI would refuse them (no store: false, reasoning not sent back, a call without output). */
+  readonly refusals: string[];
+  /** The outputs a client sent for the calls of /responses replies: function, apply_patch and shell outputs. */
+  readonly toolOutputs: RecordedOutput[];
   /** Requests no route answered. */
   readonly unhandled: RecordedRequest[];
   /** How many script steps are left. */
@@ -63,6 +72,8 @@ export async function startOpenAIServer(script: ModelStep[], opts: OpenAIServerO
   const timers = new Set<NodeJS.Timeout>();
   const errors: string[] = [];
   let completionCount = 0;
+  const ledger = new ResponsesLedger();
+  const refusals: string[] = [];
 
   const wait = (ms: number, req: http.IncomingMessage) =>
     new Promise<boolean>((resolve) => {
@@ -111,6 +122,19 @@ export async function startOpenAIServer(script: ModelStep[], opts: OpenAIServerO
         json: step.body ?? errorBody(step.status, model, { contextLength: step.contextLength === true }),
         headers: { ...step.headers },
       };
+    } else if (record.route === 'responses') {
+      reply = {
+        status: 200,
+        json: ledger.respond({
+          model,
+          content: 'tools' in step ? (step.content ?? null) : step.content,
+          tools: 'tools' in step ? step.tools : [],
+          reasoning: step.reasoning !== false,
+          body: responsesBodySchema.parse(record.json),
+          bytes: record.bytes,
+          usage: step.usage,
+        }),
+      };
     } else {
       reply = {
         status: 200,
@@ -144,14 +168,30 @@ export async function startOpenAIServer(script: ModelStep[], opts: OpenAIServerO
       answer('models', { status: 200, json: modelsList(opts.models ?? ['gpt-scripted']) });
       return;
     }
-    if (record.method !== 'POST' || record.pathname !== '/v1/chat/completions') {
+    const route = record.method !== 'POST' ? null : record.pathname === '/v1/chat/completions' ? 'chat.completions' : record.pathname === '/v1/responses' ? 'responses' : null;
+    if (route === null) {
       answer(null, { status: 404, json: invalidUrlBody(record.method, record.pathname) });
       return;
     }
-    record.route = 'chat.completions';
+    record.route = route;
     if (opts.apiKey !== undefined && record.headers['authorization'] !== `Bearer ${opts.apiKey}`) {
-      answer('chat.completions', { status: 401, json: errorBody(401, 'unknown-model') });
+      answer(route, { status: 401, json: errorBody(401, 'unknown-model') });
       return;
+    }
+    const model = String((record.json as { model?: unknown } | undefined)?.model ?? '');
+    // As OpenAI serves them: the codex models only on /responses.
+    if (route === 'chat.completions' && /codex/i.test(model)) {
+      answer(route, { status: 400, json: errorBody(400, model, { responsesOnly: true }) });
+      return;
+    }
+    if (route === 'responses') {
+      const body = responsesBodySchema.safeParse(record.json);
+      const refusal = body.success ? ledger.check(body.data) : { message: `Invalid body: ${body.error.message}`, param: null, code: null };
+      if (refusal) {
+        refusals.push(refusal.message);
+        answer(route, { status: 400, json: { error: { ...refusal, type: 'invalid_request_error' } } });
+        return;
+      }
     }
     completionCount += 1;
     const step = queue.shift() ?? exhausted;
@@ -174,6 +214,11 @@ export async function startOpenAIServer(script: ModelStep[], opts: OpenAIServerO
     get completions() {
       return requests.filter((r) => r.route === 'chat.completions');
     },
+    get responses() {
+      return requests.filter((r) => r.route === 'responses');
+    },
+    refusals,
+    toolOutputs: ledger.outputs,
     get unhandled() {
       return requests.filter((r) => r.route === null);
     },
