@@ -39,7 +39,7 @@ const call = (name: string, args: unknown, id = `${name}-${Math.random()}`): Too
 const toolTexts = (items: Item[]) => items.filter((m): m is ToolItem => m.role === 'tool').map((m) => m.text);
 const userTexts = (items: Item[]) => items.flatMap((m) => (m.role === 'user' ? [m.text] : []));
 
-async function setup(steps: Step[], verdicts: Verdict[], maxTurns = 10) {
+async function setup(steps: Step[], verdicts: Verdict[], maxTurns = 10, runTests: () => Promise<string> = async () => 'tests: 1 failed (SECRET)') {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rg-loop-'));
   await writeFile(path.join(dir, 'a.js'), 'export const x = 1;\n');
   await mkdir(path.join(dir, 'src'));
@@ -56,7 +56,7 @@ async function setup(steps: Step[], verdicts: Verdict[], maxTurns = 10) {
     redact: (s) => s.replaceAll('SECRET', '***'),
     verify: async () => verdicts[verifications++] ?? { ok: false, feedback: 'still red' },
     log: (l) => lines.push(l),
-    host: { workspace, listFiles: async () => ['a.js'], runTests: async () => 'tests: 1 failed (SECRET)' },
+    host: { workspace, listFiles: async () => ['a.js'], runTests },
   });
   return { result, model, budget, verifications: () => verifications, lines };
 }
@@ -114,8 +114,17 @@ describe('runLoop', () => {
     expect(tools[0]).toMatch(/not valid JSON/);
     expect(tools[1]).toMatch(/Unknown tool 'rm_rf'/);
     expect(tools[2]).toMatch(/absolute path/);
-    expect(tools[3]).toMatch(/^Error: write_file failed: .*EISDIR/);
+    expect(tools[3]).toMatch(/^Error: .*('src' is a folder|EISDIR)/);
     expect(result.transcript.filter((m) => m.role === 'tool' && m.failed)).toHaveLength(4);
+  });
+
+  it('turns an unexpected failure inside a tool into its result', async () => {
+    const broken = async (): Promise<string> => {
+      throw new Error('ENOSPC: no space left on device');
+    };
+    const { result, model } = await setup([{ toolCalls: [call('run_tests', {})] }, { content: 'done' }], [], 2, broken);
+    expect(model.requests).toHaveLength(2);
+    expect(toolTexts(result.transcript)).toEqual(['Error: run_tests failed: ENOSPC: no space left on device']);
   });
 
   it('does not verify an unchanged tree again: the model is told nothing changed and the tests are still red', async () => {

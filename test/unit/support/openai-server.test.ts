@@ -132,9 +132,9 @@ describe('startOpenAIServer', () => {
 
     const models = await openai.models.list();
     expect(models.data.map((m) => m.id)).toEqual(['gpt-scripted']);
-    const res = await fetch(`${s.url}/responses`, { method: 'POST', body: '{}' });
+    const res = await fetch(`${s.url}/embeddings`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(404);
-    expect(s.unhandled.map((r) => `${r.method} ${r.pathname}`)).toEqual(['POST /v1/responses']);
+    expect(s.unhandled.map((r) => `${r.method} ${r.pathname}`)).toEqual(['POST /v1/embeddings']);
     expect(s.errors).toEqual([]);
   });
 });
