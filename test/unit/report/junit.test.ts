@@ -91,4 +91,12 @@ describe('writeJUnit', () => {
     expect(twice).toHaveLength(1);
     expect(parse(buildJUnit(fixedReport({ runs: [] })))).toEqual([]);
   });
+
+  it('shows the lines that report failures when the output names no test', () => {
+    const lines = ['checking slugify keeps digits... FAIL: got "top-tips"', '1 check(s) failed'];
+    const verify = run(2, { phase: 'verify', command: 'node check.js', parsed: { runner: 'unknown', failures: [], passedCases: [], source: 'none', failureLines: lines } });
+    const xml = buildJUnit(fixedReport({ status: 'gave-up', failingBefore: [], runs: [run(1), verify] }));
+    expect(xml).toContain('<error message="The test command exited with code 1" type="RunFailed">');
+    expect(xml).toContain(`<![CDATA[${lines.join('\n')}]]></error>`);
+  });
 });
