@@ -1,5 +1,6 @@
 // Benchmark (npm run bench): measures in one run, on projects it generates, what a user pays for redgreen:
-// start-up to the first test process, whole-run time against one full-suite run, and digest size against log size.
+// start-up to the first test process, whole-run time against one full-suite run, digest size against log size,
+// and the fixed cost of a run on a sub-second suite (scripts/bench-fixed-cost.ts).
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import { cloneWorkspace, createRemote } from '../test/support/git.js';
 import { startGitHubServer } from '../test/support/github-server.js';
 import { startOpenAIServer, type ModelStep } from '../test/support/openai-server.js';
 import { cleanupTempDirs, makeTempDir, repoRoot } from '../test/support/tmp.js';
+import { fixedCostReport } from './bench-fixed-cost.js';
 
 const exec = promisify(execFile);
 const PATH = `${path.join(repoRoot, 'node_modules', '.bin')}:${process.env.PATH}`;
@@ -119,6 +121,10 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
   console.log('\nruns of the slow-suite action:');
   for (const r of runs.runs) console.log(`  ${r.phase.padEnd(12)} ${r.targeted ? 'targeted' : 'full    '} ${(r.durationMs / 1000).toFixed(2)} s`);
+
+  // 4: the fixed cost, against a baseline bundle built from BENCH_BASELINE (a git ref) when it is set.
+  console.log('');
+  for (const line of await fixedCostReport(process.env.BENCH_BASELINE)) console.log(line);
   await cleanupTempDirs();
 }
 

@@ -18,7 +18,8 @@ const within = (list: readonly TestCase[], tc: TestCase): boolean => list.some((
 
 /**
  * Reruns the failing tests of a failed run (only them where the runner allows it) at least twice.
- * Flaky when any rerun passes outright, or a test that failed is seen passing, or one that passed fails.
+ * Flaky when any rerun passes outright (no rerun follows then), or a test that failed is seen passing, or one that
+ * passed fails.
  */
 export async function checkFlaky(harness: TestHarness, first: TestRun, reruns = 2): Promise<FlakyCheck> {
   const failing: TestCase[] = first.parsed.failures.map(({ file, name }) => (file === undefined ? { name } : { file, name }));
@@ -33,9 +34,10 @@ export async function checkFlaky(harness: TestHarness, first: TestRun, reruns = 
     runs.push(run);
     if (run.ok) {
       passedOutright = true;
-      // Exit 0 on a run of the failing tests: every one of them passed this time.
+      // Exit 0 on a run of the failing tests: every one of them passed this time. That settles it: a
+      // further rerun could only cost time.
       for (const tc of failing) add(tc);
-      continue;
+      break;
     }
     for (const tc of failing) if (within(run.parsed.passedCases, tc)) add(tc);
     // A full rerun can also show the opposite flip: a test that passed at first now failing.
