@@ -15,7 +15,7 @@ const exec = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 interface Trace {
-  kind: 'spawn' | 'fetch' | 'exit';
+  kind: 'spawn' | 'fetch' | 'exit' | 'cpu';
   start: number;
   ms: number;
   label: string;
@@ -31,6 +31,8 @@ export interface Breakdown {
   deliver: number;
   evidence: number;
   pullRequest: number;
+  /** CPU time of the action's own process (its children not included). */
+  ownCpu: number;
   status: string;
 }
 
@@ -109,6 +111,7 @@ export async function measure(entry: string): Promise<Breakdown> {
       deliver: seconds(result.stdout, 'Deliver'),
       evidence: seconds(result.stdout, 'Evidence'),
       pullRequest: seconds(result.stdout, 'Pull request'),
+      ownCpu: trace.find((t) => t.kind === 'cpu')?.ms ?? 0,
     };
   } finally {
     await Promise.all([gh.close(), model.close()]);
@@ -142,6 +145,7 @@ export async function fixedCostReport(baselineRef?: string): Promise<string[]> {
     ['  of it: pull request', (b) => b.pullRequest],
     ['  of it: the rest (plan, loop between turns, summary, exit)', (b) => fixedCost(b) - b.flakyChecks - b.startup - b.deliver - b.evidence - b.pullRequest],
     ['git calls, wherever they are in the above', (b) => b.git],
+    ["the action's own CPU time (children not included)", (b) => b.ownCpu],
   ];
   const names = [...results.keys()];
   const lines = [`fixed cost on a sub-second node:test suite (median of ${ROUNDS} runs each, interleaved; status ${names.map((n) => results.get(n)!.map((b) => b.status).join('/')).join(', ')})`];

@@ -27,5 +27,10 @@ if (file && /dist[^/]*\/index\.js$/.test(process.argv[1] ?? '')) {
       log('fetch', start, typeof input === 'string' ? input : (input.url ?? String(input)));
     }
   };
-  process.once('exit', () => log('exit', now(), ''));
+  process.once('exit', () => {
+    // The action's own CPU time: what it costs beyond waiting, whatever else the machine is doing.
+    const cpu = process.cpuUsage();
+    fs.appendFileSync(file, `${JSON.stringify({ kind: 'cpu', start: now(), ms: (cpu.user + cpu.system) / 1000, label: '' })}\n`);
+    log('exit', now(), '');
+  });
 }

@@ -93,6 +93,14 @@ describe('fix mode on more shapes of test command', () => {
     }
   });
 
+  it('go test: fixed by name, the failing test rerun alone with -run', async () => {
+    const { report } = await fix('go', 'go test ./...');
+    expect(report.failingBefore).toEqual([expect.objectContaining({ name: 'TestFahrenheit' })]);
+    expect(report.greenBy).toBe('test names');
+    expect(checks(report).length).toBeGreaterThan(0);
+    for (const run of checks(report)) expect(run.command).toContain('-run');
+  });
+
   it('pytest with parametrized class tests and a path in the command: reruns by node id', async () => {
     const id = 'tests/unit/test_shapes.py::TestRectangle::test_perimeter[2-3-10]';
     const { report, summary } = await fix('pytest-params', 'python3 -m pytest tests/unit -q');
