@@ -68,6 +68,7 @@ Options (the action's inputs, same names):
       --evidence-dir <dir>    where the evidence goes (default: a new folder under $TMPDIR/redgreen-evidence/)
       --json                  print one JSON object on stdout (the outputs and the evidence rows); progress goes to stderr
       --keep                  demo: keep the demo project folder
+  -v, --version               the version of redgreen
   -h, --help                  this help
 
 The run works in a temporary git worktree at HEAD: your branch, working tree and uncommitted
@@ -88,7 +89,7 @@ export interface CliArgs {
   shell: boolean;
 }
 
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): CliArgs | 'help' {
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): CliArgs | 'help' | 'version' {
   const options = Object.fromEntries(
     InputFlags.map((name) => [name, { type: name === Inputs.AllowWorkflowEdits ? ('boolean' as const) : ('string' as const) }]),
   ) as Record<string, { type: 'string' | 'boolean'; short?: string }>;
@@ -102,6 +103,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): C
   options.json = { type: 'boolean' };
   options.shell = { type: 'boolean' };
   options.help = { type: 'boolean', short: 'h' };
+  options.version = { type: 'boolean', short: 'v' };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -109,6 +111,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv, cwd: string): C
     throw new SettingsError(`${(e as Error).message}. See redgreen --help.`);
   }
   const { values, positionals } = parsed;
+  if (values.version) return 'version';
   if (values.help || positionals.length === 0) return 'help';
   const command = positionals[0] as Command;
   if (!Commands.includes(command)) throw new SettingsError(`Unknown command '${positionals[0]}'. See redgreen --help.`);

@@ -1,4 +1,7 @@
 // The `redgreen` command line: the action's engine with local adapters (bundled to dist/cli/index.js).
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { createOpenAIClient, resolveApi } from '../agent/model.js';
 import { SettingsError } from '../settings.js';
 import { killAllRunning } from '../testing/process.js';
@@ -12,6 +15,10 @@ import { onInterrupt } from './worktree.js';
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCli(argv, process.env, process.cwd());
+  if (args === 'version') {
+    process.stdout.write(`${await packageVersion()}\n`);
+    return 0;
+  }
   if (args === 'help') {
     process.stdout.write(HELP);
     return 0;
@@ -39,6 +46,12 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stdout.write(args.json ? renderJson(result) : renderText(result));
   return result.report.status === 'error' ? 1 : 0;
+}
+
+/** The version in the package's own package.json: this bundle is <package>/dist/cli/index.js. */
+async function packageVersion(): Promise<string> {
+  const file = fileURLToPath(new URL('../../package.json', import.meta.url));
+  return z.object({ version: z.string() }).parse(JSON.parse(await readFile(file, 'utf8'))).version;
 }
 
 // Ctrl-C: stop the test processes (each in its own process group, so the terminal's signal misses them)

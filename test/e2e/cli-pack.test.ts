@@ -12,7 +12,7 @@ keepTempDirsOnFailure();
 const exec = promisify(execFile);
 
 const PackResult = z.array(z.object({ filename: z.string(), files: z.array(z.object({ path: z.string() })) })).length(1);
-const PackageJson = z.object({ engines: z.object({ node: z.string() }), dependencies: z.record(z.string(), z.string()).optional() });
+const PackageJson = z.object({ version: z.string(), engines: z.object({ node: z.string() }), dependencies: z.record(z.string(), z.string()).optional() });
 
 /**
  * A machine with nothing on it but Node.js and npm: an empty home and npm cache, and a registry
@@ -70,6 +70,8 @@ describe('the npm package', () => {
     const help = await exec(redgreen, ['--help'], { cwd: prefix, env });
     expect(help.stdout).toContain('redgreen fix --test "<command>"');
     expect(help.stdout).toContain('--json');
+    const version = await exec(redgreen, ['--version'], { cwd: prefix, env });
+    expect(version.stdout).toBe(`${manifest.version}\n`);
 
     // The README's form: `npx redgreen demo`, here with the tarball as the package, still offline.
     const work = await makeTempDir('pack-work');
