@@ -69,6 +69,24 @@ describe('redgreen CLI', () => {
     expect(model.requests.every((r) => r.headers.authorization === 'Bearer sk-local-test-key-123')).toBe(true);
   });
 
+  it('--push branch: the branch goes to origin, the checkout gains no branch, and the diff is still shown', async () => {
+    const fix = await readFix('node-test');
+    const model = await startOpenAIServer(fixingScript(fix), { apiKey: 'sk-local-test-key-123' });
+    closeServer = model.close;
+    const { remote, sha } = await createRemote(path.join(fixtures, 'node-test'));
+    const checkout = await cloneWorkspace(remote, 'main');
+
+    const args = [bin, 'fix', '--test', 'npm test', '--openai-base-url', model.url, '--push', 'branch', '--json'];
+    const { stdout } = await exec(process.execPath, args, { cwd: checkout, env: env({ OPENAI_API_KEY: 'sk-local-test-key-123' }), timeout: 120_000 });
+    const result = JSON.parse(stdout) as { status: string; branch: string; pushed: boolean; diff: string };
+    const branch = `redgreen/fix/main-${sha.slice(0, 7)}`;
+    expect(result).toMatchObject({ status: 'fixed', branch, pushed: true });
+    expect(await remoteBranches(remote)).toEqual(['main', branch]);
+    expect(await git(checkout, ['branch', '--list', 'redgreen/*'])).toBe('');
+    expect(result.diff).toContain(`+++ b/${fix.path}`);
+    expect(result.diff).toContain(fix.new_string);
+  });
+
   it('explains what is missing instead of starting', async () => {
     const { remote } = await createRemote(path.join(fixtures, 'node-test'));
     const checkout = await cloneWorkspace(remote, 'main');
