@@ -42,6 +42,8 @@ export type Refusal = { message: string; param: string | null; code: string | nu
  */
 export class ResponsesLedger {
   readonly outputs: RecordedOutput[] = [];
+  /** The usage each response reported, in order. */
+  readonly usage: Array<{ input: number; cached: number; output: number; reasoning: number }> = [];
   private issued = new Map<string, string>();
   private lastOutput: Array<{ type: string; id?: string; call_id?: string }> = [];
   private lastPrompt = '';
@@ -138,6 +140,7 @@ export class ResponsesLedger {
     const input = opts.usage?.prompt_tokens ?? countTokens(opts.bytes);
     const cached = opts.usage?.cached_tokens ?? this.cachedTokens(opts.body, input);
     const out = (opts.usage?.completion_tokens ?? countTokens(JSON.stringify(output).length)) + reasoningTokens;
+    this.usage.push({ input, cached, output: out, reasoning: reasoningTokens });
     return {
       id: `resp_scripted_${n}`,
       object: 'response',

@@ -55,6 +55,8 @@ export interface OpenAIServer {
   readonly refusals: string[];
   /** The outputs a client sent for the calls of /responses replies: function, apply_patch and shell outputs. */
   readonly toolOutputs: RecordedOutput[];
+  /** The usage each /responses reply reported (input and cached input, output and reasoning tokens). */
+  readonly responseUsage: ResponsesLedger['usage'];
   /** Requests no route answered. */
   readonly unhandled: RecordedRequest[];
   /** How many script steps are left. */
@@ -219,6 +221,7 @@ export async function startOpenAIServer(script: ModelStep[], opts: OpenAIServerO
     },
     refusals,
     toolOutputs: ledger.outputs,
+    responseUsage: ledger.usage,
     get unhandled() {
       return requests.filter((r) => r.route === null);
     },
