@@ -1,5 +1,6 @@
 // Everything the action needs to know about the run it is in, read once from GITHUB_* variables and the event file.
 import { readEventPayload, type PullRequestPayload, type WorkflowRunPayload } from './event.js';
+import { toMention, type MentionEvent } from './mention.js';
 
 export interface RepoRef {
   owner: string;
@@ -65,6 +66,7 @@ export interface RunContext {
   dispatch?: { ref: string; inputs: Record<string, string> };
   /** The cron line of a scheduled run. */
   schedule?: string;
+  mention?: MentionEvent;
 }
 
 export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
@@ -106,6 +108,8 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     ctx.dispatch = { ref: payload.ref ?? ref, inputs: stringifyInputs(payload.inputs ?? {}) };
   }
   if (eventName === 'schedule') ctx.schedule = payload.schedule ?? '';
+  const mention = toMention(eventName, payload);
+  if (mention) ctx.mention = mention;
   return ctx;
 }
 
@@ -178,7 +182,7 @@ export function toWorkflowRun(run: WorkflowRunPayload, repoFullName: string): Wo
   return info;
 }
 
-function toPullRequest(pr: PullRequestPayload, repoFullName: string): PullRequestInfo | undefined {
+export function toPullRequest(pr: PullRequestPayload, repoFullName: string): PullRequestInfo | undefined {
   if (!pr.number || !pr.head?.sha) return undefined;
   const baseRepo = pr.base?.repo?.full_name ?? repoFullName;
   // A deleted fork leaves `head.repo` null: treat it as foreign.

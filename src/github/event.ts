@@ -7,6 +7,8 @@ const str = z.string().nullish().catch(undefined);
 const num = z.number().nullish().catch(undefined);
 const bool = z.boolean().nullish().catch(undefined);
 const login = z.object({ login: str }).nullish().catch(undefined);
+// `type` tells a Bot from a User; a login ending in `[bot]` is also a bot.
+const user = z.object({ login: str, type: str }).nullish().catch(undefined);
 const repoRef = z.object({ full_name: str, fork: bool }).nullish().catch(undefined);
 
 const prRef = z
@@ -36,16 +38,43 @@ export type WorkflowRunPayload = z.infer<typeof WorkflowRunPayload>;
 
 export const PullRequestPayload = z.object({
   number: num,
+  title: str,
+  body: str,
+  user,
   head: prRef,
   base: prRef,
 });
 export type PullRequestPayload = z.infer<typeof PullRequestPayload>;
 
+/** An issue (or a pull request seen as an issue: `pull_request` is then present) of `issues` and `issue_comment`. */
+export const IssuePayload = z.object({
+  number: num,
+  title: str,
+  body: str,
+  user,
+  pull_request: z.object({ url: str }).nullish().catch(undefined),
+});
+export type IssuePayload = z.infer<typeof IssuePayload>;
+
+/** A comment of `issue_comment` or `pull_request_review_comment`; review comments carry `in_reply_to_id` in a thread. */
+export const CommentPayload = z.object({
+  id: num,
+  body: str,
+  user,
+  html_url: str,
+  in_reply_to_id: num,
+  path: str,
+});
+export type CommentPayload = z.infer<typeof CommentPayload>;
+
 export const EventPayload = z.object({
+  action: str,
+  issue: IssuePayload.nullish().catch(undefined),
+  comment: CommentPayload.nullish().catch(undefined),
   workflow_run: WorkflowRunPayload.nullish().catch(undefined),
   pull_request: PullRequestPayload.nullish().catch(undefined),
   repository: repoRef,
-  sender: login,
+  sender: user,
   ref: str,
   inputs: z.record(z.string(), z.unknown()).nullish().catch(undefined),
   schedule: str,

@@ -1,5 +1,5 @@
 // The JSON the fake GitHub answers with, shaped like the REST API's objects (the fields clients read, not all of them).
-import type { CommentState, GitHubState, JobState, PullState, RunState } from './github-state.js';
+import type { CommentState, GitHubState, IssueState, JobState, PullState, ReviewCommentState, RunState } from './github-state.js';
 
 export interface Urls {
   /** REST base, e.g. http://127.0.0.1:PORT */
@@ -100,7 +100,7 @@ export function commentJson(state: GitHubState, comment: CommentState, urls: Url
     node_id: `IC_${comment.id}`,
     body: comment.body,
     user: userJson(comment.user, urls),
-    html_url: `${urls.web}/${name}/pull/${comment.issue}#issuecomment-${comment.id}`,
+    html_url: `${urls.web}/${name}/${state.pulls.some((p) => p.number === comment.issue) ? 'pull' : 'issues'}/${comment.issue}#issuecomment-${comment.id}`,
     url: `${urls.api}/repos/${name}/issues/comments/${comment.id}`,
     issue_url: `${urls.api}/repos/${name}/issues/${comment.issue}`,
     created_at: comment.createdAt,
@@ -187,5 +187,55 @@ export function jobJson(state: GitHubState, run: RunState, job: JobState, urls: 
       started_at: '2026-01-01T00:00:00Z',
       completed_at: step.status === 'completed' ? '2026-01-01T00:01:00Z' : null,
     })),
+  };
+}
+
+export function issueJson(state: GitHubState, issue: IssueState, urls: Urls): unknown {
+  const name = fullName(state);
+  return {
+    id: issue.number + 500_000,
+    node_id: `I_${issue.number}`,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body,
+    state: issue.state,
+    user: userJson(issue.user, urls),
+    labels: [],
+    html_url: `${urls.web}/${name}/issues/${issue.number}`,
+    url: `${urls.api}/repos/${name}/issues/${issue.number}`,
+    comments_url: `${urls.api}/repos/${name}/issues/${issue.number}/comments`,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+  };
+}
+
+/** A pull request as the issues API and `issue_comment` payloads show it: an issue with a `pull_request` link. */
+export function pullAsIssueJson(state: GitHubState, pull: PullState, urls: Urls): unknown {
+  const name = fullName(state);
+  const issue = issueJson(state, { number: pull.number, title: pull.title, body: pull.body, user: pull.user, state: pull.state }, urls) as Record<string, unknown>;
+  return {
+    ...issue,
+    html_url: `${urls.web}/${name}/pull/${pull.number}`,
+    pull_request: { url: `${urls.api}/repos/${name}/pulls/${pull.number}`, html_url: `${urls.web}/${name}/pull/${pull.number}` },
+  };
+}
+
+export function reviewCommentJson(state: GitHubState, comment: ReviewCommentState, urls: Urls): unknown {
+  const name = fullName(state);
+  return {
+    id: comment.id,
+    node_id: `PRRC_${comment.id}`,
+    pull_request_review_id: comment.id + 1_000_000,
+    body: comment.body,
+    path: comment.path,
+    line: comment.line,
+    side: 'RIGHT',
+    ...(comment.inReplyTo === undefined ? {} : { in_reply_to_id: comment.inReplyTo }),
+    user: userJson(comment.user, urls),
+    html_url: `${urls.web}/${name}/pull/${comment.pull}#discussion_r${comment.id}`,
+    url: `${urls.api}/repos/${name}/pulls/comments/${comment.id}`,
+    pull_request_url: `${urls.api}/repos/${name}/pulls/${comment.pull}`,
+    created_at: comment.createdAt,
+    updated_at: comment.updatedAt,
   };
 }

@@ -66,7 +66,8 @@ async function createPull(ctx: RouteContext): Promise<Reply> {
     headSha = headAt;
   }
   const pull: PullState = {
-    number: state.pulls.reduce((max, p) => Math.max(max, p.number), 0) + 1,
+    // Issues and pulls share one sequence of numbers.
+    number: [...state.pulls, ...state.issues].reduce((max, p) => Math.max(max, p.number), 0) + 1,
     id: takeId(state),
     state: 'open',
     title: input.title,
@@ -117,7 +118,7 @@ function updatePull(ctx: RouteContext): Reply {
 
 function addComment(ctx: RouteContext): Reply {
   const number = Number(ctx.params['number']);
-  if (!ctx.state.pulls.some((p) => p.number === number)) return notFound();
+  if (!ctx.state.pulls.some((p) => p.number === number) && !ctx.state.issues.some((i) => i.number === number)) return notFound();
   const parsed = commentSchema.safeParse(ctx.json);
   if (!parsed.success) return invalidRequest(parsed.error);
   const comment = { id: takeId(ctx.state), issue: number, body: parsed.data.body, user: ctx.state.tokenUser, createdAt: now(), updatedAt: now() };

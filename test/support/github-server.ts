@@ -2,6 +2,7 @@
 import http from 'node:http';
 import { artifactRoutes, isBlobPath, zipEntries } from './artifact-service.js';
 import { closeServer, drop, listen, readBody, recordRequest, send, type RecordedHttpRequest, type Reply } from './http.js';
+import { conversationRoutes } from './github-issues.js';
 import { repoRoutes } from './github-rest.js';
 import { notFound, type Route } from './github-routing.js';
 import { runRoutes } from './github-runs.js';
@@ -34,7 +35,7 @@ export interface GitHubServer {
   close(): Promise<void>;
 }
 
-const routes: Route[] = [...repoRoutes, ...runRoutes, ...artifactRoutes];
+const routes: Route[] = [...repoRoutes, ...conversationRoutes, ...runRoutes, ...artifactRoutes];
 
 function matchFault(faults: Fault[], method: string, pathname: string): Fault | undefined {
   const index = faults.findIndex(

@@ -42,6 +42,36 @@ export interface CommentState {
   updatedAt: string;
 }
 
+export interface IssueState {
+  number: number;
+  title: string;
+  body: string | null;
+  user: string;
+  state: 'open' | 'closed';
+}
+
+/** A comment on a line of a pull request's diff; replies name the thread's first comment. */
+export interface ReviewCommentState {
+  id: number;
+  pull: number;
+  body: string;
+  user: string;
+  path: string;
+  line: number;
+  inReplyTo?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReactionState {
+  id: number;
+  /** What it is on: an issue (or pull) by number, an issue comment or a review comment by id. */
+  subject: 'issue' | 'issue-comment' | 'review-comment';
+  subjectId: number;
+  content: string;
+  user: string;
+}
+
 export interface StepState {
   name: string;
   status: 'queued' | 'in_progress' | 'completed';
@@ -122,7 +152,11 @@ export interface GitHubState {
   /** Permission of users not listed (GitHub answers "read" for anyone on a public repository). */
   defaultPermission: Permission;
   pulls: PullState[];
+  /** Issues that are not pull requests; pulls and issues share one number sequence. */
+  issues: IssueState[];
   comments: CommentState[];
+  reviewComments: ReviewCommentState[];
+  reactions: ReactionState[];
   runs: RunState[];
   /** File contents keyed `<ref>:<path>`, served by the contents API. */
   files: Record<string, string>;
@@ -144,7 +178,9 @@ export interface GitHubStateInit {
   permissions?: Record<string, Permission>;
   defaultPermission?: Permission;
   pulls?: PullInit[];
+  issues?: (Partial<IssueState> & { number: number })[];
   comments?: (Partial<CommentState> & { issue: number; body: string })[];
+  reviewComments?: (Partial<ReviewCommentState> & { pull: number; body: string })[];
   runs?: RunInit[];
   files?: Record<string, string>;
   remote?: string;
@@ -202,6 +238,10 @@ export function createState(init: GitHubStateInit = {}): GitHubState {
   const comments = (init.comments ?? []).map(
     (c): CommentState => ({ id: id(), user: 'someone', createdAt: epoch, updatedAt: epoch, ...c }),
   );
+  const issues = (init.issues ?? []).map((i): IssueState => ({ title: `Issue ${i.number}`, body: null, user: 'someone', state: 'open', ...i }));
+  const reviewComments = (init.reviewComments ?? []).map(
+    (c): ReviewCommentState => ({ id: id(), user: 'someone', path: 'README.md', line: 1, createdAt: epoch, updatedAt: epoch, ...c }),
+  );
   return {
     repo,
     ...(init.token === undefined ? {} : { token: init.token }),
@@ -209,7 +249,10 @@ export function createState(init: GitHubStateInit = {}): GitHubState {
     permissions: { ...init.permissions },
     defaultPermission: init.defaultPermission ?? 'read',
     pulls,
+    issues,
     comments,
+    reviewComments,
+    reactions: [],
     runs,
     files: { ...init.files },
     ...(init.remote === undefined ? {} : { remote: init.remote }),
