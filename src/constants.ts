@@ -27,6 +27,7 @@ export const Inputs = {
   Draft: 'draft',
   Labels: 'labels',
   CommitAuthor: 'commit-author',
+  TriggerPhrase: 'trigger-phrase',
 } as const;
 
 export const Outputs = {
@@ -41,10 +42,10 @@ export const Outputs = {
   CostUsd: 'cost-usd',
 } as const;
 
-export const Statuses = ['fixed', 'completed', 'gave-up', 'not-reproduced', 'flaky', 'skipped', 'error'] as const;
+export const Statuses = ['fixed', 'completed', 'gave-up', 'not-reproduced', 'flaky', 'skipped', 'error', 'answered'] as const;
 export type Status = (typeof Statuses)[number];
 
-export const Modes = ['auto', 'fix', 'task', 'coverage'] as const;
+export const Modes = ['auto', 'fix', 'task', 'coverage', 'ask'] as const;
 export type Mode = (typeof Modes)[number];
 export type ResolvedMode = Exclude<Mode, 'auto'>;
 

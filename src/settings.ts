@@ -33,6 +33,8 @@ export interface Settings {
   draft: boolean;
   labels: string[];
   author: { name: string; email: string };
+  /** The mention that starts a run from a comment, as a word of its own. */
+  triggerPhrase: string;
 }
 
 /** A bad input: the run ends as `error` with this message. */
@@ -53,6 +55,7 @@ const Defaults = {
   testTimeoutSec: 600,
   branchPrefix: 'redgreen/',
   coverageFile: 'coverage/lcov.info',
+  triggerPhrase: '@redgreen',
 };
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[], fallback: T): T {
@@ -146,5 +149,6 @@ export function parseSettings(
     draft: bool(Inputs.Draft, get(Inputs.Draft)),
     labels: list(get(Inputs.Labels)),
     author: parseAuthor(get(Inputs.CommitAuthor)),
+    triggerPhrase: get(Inputs.TriggerPhrase) || Defaults.triggerPhrase,
   };
 }

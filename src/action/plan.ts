@@ -10,12 +10,15 @@ import type { FoundCommand } from '../report/types.js';
 import type { GitHubApi } from '../github/api.js';
 import { branchOf, failingTarget, runUrl, type RunContext } from '../github/context.js';
 import { findFailedCommand } from '../github/failed-step.js';
+import { mentionIntent } from '../github/mention.js';
 import type { Settings } from '../settings.js';
 
 export type Plan = { kind: 'run'; job: Omit<Job, 'childEnv' | 'gate' | 'evidenceDir' | 'startedAt'> & { stepEnv: Record<string, string>; notes: string[] } } | { kind: 'error'; mode: ResolvedMode; reason: string };
 
 export function resolveMode(settings: Settings, ctx: RunContext): ResolvedMode {
   if (settings.mode !== 'auto') return settings.mode;
+  // A mention: `ask` → ask; `fix` on a pull request → fix; anything else → a task (without the trigger, policy skips it).
+  if (ctx.mention) return mentionIntent(ctx.mention, settings.triggerPhrase)?.mode ?? 'task';
   if (ctx.eventName === 'workflow_dispatch' && settings.prompt) return 'task';
   if (ctx.eventName === 'schedule' && settings.coverageCommand) return 'coverage';
   return 'fix';
@@ -81,7 +84,13 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
   }
   if (!testCommand) return error('Set the test-command input: the command that must pass (it can be left out only in fix mode on workflow_run).');
 
-  const baseBranch = mode === 'fix' ? target.branch : (branchOf(ctx.ref) ?? ctx.dispatch?.ref.replace(/^refs\/heads\//, ''));
+  // A mention on a pull request works on its head branch: the new branch's pull request goes into it.
+  const mentionedPr = ctx.mention?.isPullRequest ? ctx.pullRequest : undefined;
+  const baseBranch = mentionedPr
+    ? mentionedPr.headRef
+    : mode === 'fix'
+      ? target.branch
+      : (branchOf(ctx.ref) ?? ctx.dispatch?.ref.replace(/^refs\/heads\//, ''));
   if (settings.push === 'pr' && !baseBranch) {
     return error('The run is not on a branch (a tag or a detached commit), so there is no branch for the pull request to go into; use push: branch.');
   }
@@ -115,11 +124,13 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
             owner: ctx.repo.owner,
             repo: ctx.repo.repo,
             octokit: getOctokit(settings.githubToken, { baseUrl: ctx.apiUrl }),
-            commentOn: mode === 'fix' ? prNumber : undefined,
+            // A mention reports in its own thread, in the one progress comment.
+            commentOn: mode === 'fix' && !ctx.mention ? prNumber : undefined,
           }
         : undefined,
       failedLog,
       readInstructions,
+      ...(ctx.mention && !ctx.mention.isPullRequest ? { closes: ctx.mention.number } : {}),
       source: { repo: `${ctx.repo.owner}/${ctx.repo.repo}`, sha: head, ref: baseBranch, runUrl: ctx.workflowRun?.htmlUrl ?? runUrl(ctx) },
       stepEnv,
       notes,

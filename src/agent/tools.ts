@@ -10,6 +10,8 @@ export interface ToolHost {
   workspace: Workspace;
   /** The shell tool; absent where the model may not run commands. */
   shell?: Shell;
+  /** The only tools offered, by name (ask mode: nothing that writes); every tool when left out. */
+  only?: readonly string[];
   /** Tracked and untracked, not ignored, files of the project (relative paths). */
   listFiles(): Promise<string[]>;
   /** Runs the tests ('failing': the tests that failed, targeted where possible; 'all': the full command); returns a digest. */
@@ -88,9 +90,10 @@ const shellTool = tool(
   'shell',
 );
 
-/** The tools for a run: the shell only where the host offers one. */
-export function toolsFor(host: Pick<ToolHost, 'shell'>): ToolDef[] {
-  return host.shell ? [...fileTools, shellTool] : fileTools;
+/** The tools for a run: the shell only where the host offers one, and only those the host names when it names some. */
+export function toolsFor(host: Pick<ToolHost, 'shell' | 'only'>): ToolDef[] {
+  const all = host.shell ? [...fileTools, shellTool] : fileTools;
+  return host.only ? all.filter((t) => host.only!.includes(t.name)) : all;
 }
 
 const MAX_LIST = 500;

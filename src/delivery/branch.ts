@@ -34,6 +34,9 @@ export function branchName(prefix: string, key: BranchKey): string {
     }
     case 'coverage':
       return `${prefix}coverage/${slug(shortRef(key.ref ?? ''), 'head')}`;
+    case 'ask':
+      // Ask mode pushes nothing; the name only labels the run.
+      return `${prefix}ask/${key.sha.slice(0, 7)}`;
   }
 }
 

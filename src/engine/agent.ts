@@ -36,7 +36,11 @@ export interface EngineDeps {
 }
 
 export function projectDigest(job: Job, run: TestRun): string {
-  return digest(run, { budgetBytes: DIGEST_BYTES, projectRoot: job.workDir });
+  return projectDigestOf(job.workDir, run);
+}
+
+export function projectDigestOf(workDir: string, run: TestRun): string {
+  return digest(run, { budgetBytes: DIGEST_BYTES, projectRoot: workDir });
 }
 
 export async function work(job: Job, host: Host, deps: EngineDeps, harness: TestHarness, budget: Budget, o: WorkOptions): Promise<Outcome> {

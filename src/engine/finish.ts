@@ -87,6 +87,7 @@ export async function finish(job: Job, host: Host, harness: TestHarness, budget:
     localBranch: outcome.delivered?.localBranch,
     source: job.source,
     notes: [...(job.notes ?? [])],
+    ...(job.closes === undefined ? {} : { closes: job.closes }),
   };
 
   await host.log.group('Evidence', async () => {

@@ -21,6 +21,7 @@ export interface PostedComment {
 }
 
 export interface ThreadComment {
+  id: number;
   author: string;
   body: string;
 }
@@ -37,7 +38,7 @@ export interface CommentsApi {
 }
 
 const CommentSchema = z.object({ id: z.number(), html_url: z.string() });
-const ListedSchema = z.array(z.object({ body: z.string().nullish(), user: z.object({ login: z.string() }).nullish() }));
+const ListedSchema = z.array(z.object({ id: z.number(), body: z.string().nullish(), user: z.object({ login: z.string() }).nullish() }));
 const RunsSchema = z.object({ workflow_runs: z.array(z.unknown()) });
 
 export function createCommentsApi(opts: { token: string; apiUrl: string; repo: RepoRef; retry?: RetryOptions }): CommentsApi {
@@ -99,7 +100,7 @@ export function createCommentsApi(opts: { token: string; apiUrl: string; repo: R
       const data = await retry(what, async () =>
         (await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner, repo, issue_number: number, per_page: 100 })).data,
       );
-      return parse(ListedSchema, data, what).map((c) => ({ author: c.user?.login ?? '', body: c.body ?? '' }));
+      return parse(ListedSchema, data, what).map((c) => ({ id: c.id, author: c.user?.login ?? '', body: c.body ?? '' }));
     },
 
     async pullRequest(number) {

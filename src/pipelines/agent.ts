@@ -1,28 +1,50 @@
 // The fix, task and coverage pipeline: run policy, the checkout's credentials out, a Job planned from the context, then the engine.
+// Called by a mention, the same job runs inside the mention's checks and progress comment.
 import { planActionJob } from '../action/plan.js';
 import { createOpenAIClient, resolveApi } from '../agent/model.js';
 import { stripCredentials } from '../delivery/credentials.js';
 import { Git } from '../delivery/git.js';
 import { endEarly } from '../engine/finish.js';
 import { runJob } from '../engine/run.js';
+import { runUrl } from '../github/context.js';
 import { checkPolicy } from '../github/policy.js';
+import { renderOutcome } from '../report/comment.js';
 import type { Report } from '../report/types.js';
 import { childEnv } from '../safety/env.js';
 import type { Settings } from '../settings.js';
 import { killAllRunning } from '../testing/process.js';
 import { errorMessage } from '../util/errors.js';
+import { runMention, type MentionJob } from './mention.js';
 import type { ActionRun } from './types.js';
 
 export async function agentPipeline(r: ActionRun): Promise<Report> {
+  if (r.ctx.mention) return runMention(r, mentionJob);
+  const { settings, ctx, host, gate, mode } = r;
+  const policy = await checkPolicy({ ctx, allowForks: settings.allowForks, branchPrefix: settings.branchPrefix, triggerPhrase: settings.triggerPhrase, api: r.api });
+  if (!policy.run) {
+    host.log.info(`Skipped: ${policy.reason}`);
+    return endEarly(host, gate.redact, { mode, status: 'skipped', reason: policy.reason, evidenceDir: r.evidenceDir, startedAt: r.startedAt });
+  }
+  return agentJob(r);
+}
+
+/** A fix or task from a mention: the request becomes the prompt; a fix without a test-command reads the head's failed run. */
+const mentionJob: MentionJob = async (r, m) => {
+  let ctx = r.ctx;
+  if (r.mode === 'fix' && !r.settings.testCommand && m.pull) {
+    const failed = await m.comments.failedRunAt(m.pull.headSha);
+    if (failed) ctx = { ...ctx, workflowRun: failed };
+  }
+  // A fix takes the words after `fix` as extra instructions; a task takes the request with the thread quoted around it.
+  const prompt = r.mode === 'fix' ? m.intent.request || r.settings.prompt : m.prompt;
+  const report = await agentJob({ ...r, ctx, settings: { ...r.settings, prompt } });
+  return { report, comment: renderOutcome(report, runUrl(r.ctx)) };
+};
+
+async function agentJob(r: ActionRun): Promise<Report> {
   const { settings, ctx, host, gate, mode } = r;
   const early = (status: Report['status'], reason: string): Promise<Report> =>
     endEarly(host, gate.redact, { mode, status, reason, evidenceDir: r.evidenceDir, startedAt: r.startedAt });
-
-  const policy = await checkPolicy({ ctx, allowForks: settings.allowForks, branchPrefix: settings.branchPrefix, api: r.api });
-  if (!policy.run) {
-    host.log.info(`Skipped: ${policy.reason}`);
-    return early('skipped', policy.reason);
-  }
 
   const git = new Git(settings.workingDirectory);
   const stripped = await stripCredentials(git);
@@ -67,7 +89,7 @@ export async function agentPipeline(r: ActionRun): Promise<Report> {
   }
 }
 
-function secretsOf(settings: Settings, found: string[]): string[] {
+export function secretsOf(settings: Settings, found: string[]): string[] {
   return [settings.apiKey, settings.githubToken, ...found].filter((s) => s.length > 0);
 }
 

@@ -62,6 +62,7 @@ const Icons: Record<Status, string> = {
   flaky: '🎲',
   skipped: '⏭️',
   error: '❌',
+  answered: '💬',
 };
 
 export function statusLine(report: Report): StatusLine {

@@ -46,6 +46,8 @@ export function renderSummary(report: Report): string {
 export function renderPrBody(report: Report): string {
   const s = statusLine(report);
   const head = [`### ${s.icon} ${s.label}: ${text(s.reason)}`];
+  // GitHub closes the issue when the pull request is merged.
+  if (report.closes !== undefined) head.push(`Closes #${report.closes}`);
   return render(report, ForPr, head, false);
 }
 
@@ -54,6 +56,9 @@ function render(report: Report, limits: Limits, head: string[], withPrLink: bool
     ...head,
     subject(report),
     foundSection(report),
+
+    // The answer is what the reader came for; the model's own markdown, its links already checked.
+    report.answer ? `### Answer\n\n${report.answer}` : undefined,
     failingSection(report, limits),
     flakySection(report, limits),
     evidenceSection(report, limits),
@@ -79,8 +84,9 @@ function subject(report: Report): string {
   if (report.mode === 'fix') lines.push(`**Fix** of the failing check${at}${src?.ref ? ` on ${code(src.ref)}` : ''}${run}.`);
   if (report.mode === 'coverage') lines.push(`**Coverage** run${at}${src?.ref ? ` on ${code(src.ref)}` : ''}${run}.`);
   if (report.mode === 'task') lines.push(`**Task**${at}${run}:`);
+  if (report.mode === 'ask') lines.push(`**Question**${at}${run}:`);
   if (report.prompt) {
-    if (report.mode !== 'task') lines.push('Instructions:');
+    if (report.mode !== 'task' && report.mode !== 'ask') lines.push('Instructions:');
     const quoted = shortText(report.prompt, 2000)
       .split('\n')
       .map((l) => `> ${text(l)}`)

@@ -75,6 +75,10 @@ export interface Report {
   source?: { repo?: string; sha?: string; ref?: string; runUrl?: string };
   durationMs: number;
   notes: string[];
+  /** Ask mode: the answer as posted, its links checked. */
+  answer?: string;
+  /** The issue the change answers: the PR body says `Closes #n`. */
+  closes?: number;
   /** Outputs only one mode sets (plan's `matrix` and `count`, pick's `prs`), by their action.yml names. */
   outputs?: Record<string, string>;
 }

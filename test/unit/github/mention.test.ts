@@ -1,6 +1,7 @@
 // Mentions: the trigger phrase as a word of its own, what the words after it ask for, and text that can never trigger.
 import { describe, expect, it } from 'vitest';
-import { findTrigger, mentionIntent, neutralize, quoted, type MentionEvent } from '../../../src/github/mention.js';
+import { quoted } from '../../../src/agent/prompt.js';
+import { findTrigger, mentionIntent, neutralize, type MentionEvent } from '../../../src/github/mention.js';
 
 const phrase = '@redgreen';
 
