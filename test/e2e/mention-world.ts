@@ -1,6 +1,7 @@
 // A world for mention scenarios: the node-test project, a local GitHub where alice may write and others only read,
 // and the README's mention workflow run through dist/ for one event.
 import type { ActionResult } from '../support/action.js';
+import type { CloneWorkspaceOptions } from '../support/git.js';
 import type { GitHubStateInit } from '../support/github-server.js';
 import type { ModelStep } from '../support/openai-server.js';
 import { readMentionWorkflow, type MentionWorkflow } from './mention-workflow.js';
@@ -12,6 +13,7 @@ export interface MentionWorldOptions {
   /** Files over the fixture on main (e.g. the fixed range.js for a green main). */
   files?: Record<string, string>;
   github?: GitHubStateInit;
+  checkout?: CloneWorkspaceOptions;
   script: ModelStep[];
 }
 
@@ -21,6 +23,7 @@ export function mentionWorld(o: MentionWorldOptions): Promise<World> {
     remote: o.files ? { files: o.files } : {},
     github: { defaultPermission: 'read', ...o.github, permissions: { alice: 'write', ...o.github?.permissions } },
     script: o.script,
+    ...(o.checkout ? { checkout: o.checkout } : {}),
   });
 }
 
