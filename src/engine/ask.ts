@@ -14,7 +14,7 @@ import type { Host } from '../host.js';
 import { writeEvidence } from '../report/evidence.js';
 import { checkPermalinks, type CheckedLink, type PermalinkBase } from '../report/permalinks.js';
 import type { Report } from '../report/types.js';
-import type { Redactor } from '../safety/redact.js';
+import type { ExitGate } from '../safety/gate.js';
 import type { Settings } from '../settings.js';
 import { createTestHarness } from '../testing/harness.js';
 import { errorMessage } from '../util/errors.js';
@@ -32,7 +32,7 @@ export interface AskJob {
   sha: string;
   base: PermalinkBase;
   childEnv: Record<string, string>;
-  redactor: Redactor;
+  gate: ExitGate;
   evidenceDir: string;
   startedAt: number;
   source: Report['source'];
@@ -57,7 +57,7 @@ export async function answerQuestion(job: AskJob, host: Host, model: ModelClient
         env: job.childEnv,
         timeoutSec: settings.testTimeoutSec,
         logDir: path.join(job.evidenceDir, 'logs'),
-        redact: job.redactor.redact,
+        redact: job.gate.redact,
         onOutput: host.onTestOutput,
       })
     : undefined;
@@ -90,7 +90,7 @@ export async function answerQuestion(job: AskJob, host: Host, model: ModelClient
         budget,
         system: systemPrompt('ask', instructions, undefined),
         firstMessage: first,
-        redact: job.redactor.redact,
+        redact: job.gate.redact,
         // Nothing to verify: an answer is done when the model gives it.
         verify: async () => ({ ok: true }),
         log: (l) => host.log.info(l),
@@ -123,7 +123,7 @@ export async function answerQuestion(job: AskJob, host: Host, model: ModelClient
     const root = new Git(job.repoRoot);
     const checked = await host.log.group('Check citations', () => checkPermalinks(answer!, job.base, (p) => linesAt(root, job.sha, p)));
     links = checked.links;
-    answer = job.redactor.redact(checked.text);
+    answer = job.gate.redact(checked.text);
     for (const l of links) host.log.info(`citation: ${l.given} → ${l.posted ?? 'removed'}${l.why ? ` (${l.why})` : ''}`);
   }
   const report: Report = {
@@ -136,7 +136,7 @@ export async function answerQuestion(job: AskJob, host: Host, model: ModelClient
     ...(answer !== undefined ? { answer } : {}),
   };
   await host.log.group('Evidence', async () => {
-    await writeEvidence(job.evidenceDir, { report, transcript, redact: job.redactor.redact });
+    await writeEvidence(job.evidenceDir, { report, transcript, gate: job.gate });
     report.artifactUrl = (await host.uploadEvidence(job.evidenceDir))?.url;
   });
   return { report, links, undone: [...guard.undone] };

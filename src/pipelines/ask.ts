@@ -18,9 +18,9 @@ import { runMention } from './mention.js';
 import type { ActionRun } from './types.js';
 
 export async function askPipeline(r: ActionRun): Promise<Report> {
-  const { settings, ctx, host, redactor } = r;
+  const { settings, ctx, host, gate } = r;
   const early = (status: Report['status'], reason: string) =>
-    endEarly(host, redactor.redact, { mode: 'ask', status, reason, evidenceDir: r.evidenceDir, startedAt: r.startedAt });
+    endEarly(host, gate.redact, { mode: 'ask', status, reason, evidenceDir: r.evidenceDir, startedAt: r.startedAt });
   if (ctx.mention) {
     return runMention(r, async (run, m) => {
       const result = await ask(run, m.prompt);
@@ -54,11 +54,11 @@ export async function askPipeline(r: ActionRun): Promise<Report> {
 }
 
 async function ask(r: ActionRun, question: string): Promise<AskResult> {
-  const { settings, ctx, host, redactor } = r;
+  const { settings, ctx, host, gate } = r;
   const git = new Git(settings.workingDirectory);
   const stripped = await stripCredentials(git);
   try {
-    for (const secret of stripped.found) redactor.add(secret);
+    for (const secret of stripped.found) gate.add(secret);
     const repoRoot = (await git.exec(['rev-parse', '--show-toplevel'])).stdout.trim();
     const sha = (await git.exec(['rev-parse', 'HEAD'])).stdout.trim();
     const repo = `${ctx.repo.owner}/${ctx.repo.repo}`;
@@ -74,7 +74,7 @@ async function ask(r: ActionRun, question: string): Promise<AskResult> {
         sha,
         base: { serverUrl: ctx.serverUrl, repo, sha },
         childEnv: childEnv(process.env, { withhold: settings.secretEnv, secrets: secretsOf(settings, stripped.found) }),
-        redactor,
+        gate,
         evidenceDir: r.evidenceDir,
         startedAt: r.startedAt,
         source: { repo, sha, runUrl: runUrl(ctx) },
@@ -83,7 +83,7 @@ async function ask(r: ActionRun, question: string): Promise<AskResult> {
       host,
       model,
     );
-    await host.writeSummary(redactor.redact(renderSummary(result.report)));
+    await host.writeSummary(gate.redact(renderSummary(result.report)));
     return result;
   } finally {
     killAllRunning();

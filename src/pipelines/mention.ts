@@ -34,10 +34,10 @@ export type MentionJob = (r: ActionRun, m: MentionRun) => Promise<{ report: Repo
 const Describe: Record<string, string> = { ask: 'a question', fix: 'a fix of the failing tests', task: 'a task' };
 
 export async function runMention(r: ActionRun, job: MentionJob): Promise<Report> {
-  const { settings, host, redactor } = r;
+  const { settings, host, gate } = r;
   const early = (reason: string) => {
     host.log.info(`Skipped: ${reason}`);
-    return endEarly(host, redactor.redact, { mode: r.mode, status: 'skipped', reason, evidenceDir: r.evidenceDir, startedAt: r.startedAt });
+    return endEarly(host, gate.redact, { mode: r.mode, status: 'skipped', reason, evidenceDir: r.evidenceDir, startedAt: r.startedAt });
   };
   // Most comments do not call redgreen: they end here, before any API call.
   const cheap = checkMention(r.ctx, settings.triggerPhrase);
@@ -52,9 +52,10 @@ export async function runMention(r: ActionRun, job: MentionJob): Promise<Report>
   const policy = await checkPolicy({ ctx, allowForks: settings.allowForks, branchPrefix: settings.branchPrefix, triggerPhrase: settings.triggerPhrase, api: r.api });
   if (!policy.run) return early(policy.reason);
 
-  const gate = (markdown: string) => neutralize(redactor.redact(markdown), settings.triggerPhrase);
+  // The exit gate first, then the phrase broken: nothing redgreen posts can call it again.
+  const toThread = (markdown: string) => neutralize(gate.redact(markdown), settings.triggerPhrase);
   const link = runUrl(ctx);
-  const progress = await startProgress({ api: comments, mention, runUrl: link, what: Describe[r.mode] ?? r.mode, gate, log: host.log });
+  const progress = await startProgress({ api: comments, mention, runUrl: link, what: Describe[r.mode] ?? r.mode, gate: toThread, log: host.log });
   const hosted = progressHost(host, progress);
   try {
     if (pull) {
@@ -74,11 +75,11 @@ export async function runMention(r: ActionRun, job: MentionJob): Promise<Report>
       return [];
     });
     const { prompt, subject } = mentionPrompt({ mention, intent, earlier, ...(pull ? { pull: { title: pull.title, body: pull.body } } : {}) });
-    const { report, comment } = await job({ ...r, ctx, host: hosted }, { mention, intent, comments, pull, prompt, subject, progress, gate });
+    const { report, comment } = await job({ ...r, ctx, host: hosted }, { mention, intent, comments, pull, prompt, subject, progress, gate: toThread });
     await progress.finish(comment);
     return report;
   } catch (e) {
-    await progress.finish(renderFailure(redactor.redact(errorMessage(e)), link));
+    await progress.finish(renderFailure(gate.redact(errorMessage(e)), link));
     throw e;
   }
 }
