@@ -6,7 +6,7 @@ import { Budget } from '../agent/budget.js';
 import { runLoop } from '../agent/loop.js';
 import type { ModelClient } from '../agent/model.js';
 import { gatherInstructions, systemPrompt } from '../agent/prompt.js';
-import { toolsNamed } from '../agent/tools.js';
+import { createShell, type Shell } from '../agent/shell.js';
 import { Workspace } from '../agent/workspace.js';
 import { ToolNames } from '../constants.js';
 import { Git } from '../delivery/git.js';
@@ -68,7 +68,7 @@ export async function answerQuestion(job: AskJob, host: Host, model: ModelClient
   );
   const git = new Git(job.workDir);
   const guard = await ChangeGuard.start(git);
-  const names = [ToolNames.ReadFile, ToolNames.ListFiles, ToolNames.Search, ...(harness ? [ToolNames.RunTests] : []), 'shell'];
+  const names = [ToolNames.ReadFile, ToolNames.ListFiles, ToolNames.Search, ...(harness ? [ToolNames.RunTests] : []), ToolNames.Shell];
   const workspace = await Workspace.open(job.workDir, { allowWorkflowEdits: false, refuseWrite: () => 'Ask mode changes no file.' });
   const instructions = await gatherInstructions(job.repoRoot, job.workDir, (p) =>
     job.readInstructions ? job.readInstructions(p) : readFile(path.join(job.repoRoot, p), 'utf8').catch(() => undefined),
@@ -94,9 +94,13 @@ export async function answerQuestion(job: AskJob, host: Host, model: ModelClient
         // Nothing to verify: an answer is done when the model gives it.
         verify: async () => ({ ok: true }),
         log: (l) => host.log.info(l),
-        tools: toolsNamed(names),
         host: {
           workspace,
+          only: names,
+          shell: guardedShell(
+            createShell({ workspace, env: job.childEnv, maxTimeoutMs: settings.testTimeoutSec * 1000, logDir: path.join(job.evidenceDir, 'shell'), redact: job.gate.redact }),
+            guard,
+          ),
           listFiles: () => listFiles(git),
           runTests: async () => {
             // No failing tests to target here: every call runs the whole command.
@@ -140,6 +144,20 @@ export async function answerQuestion(job: AskJob, host: Host, model: ModelClient
     report.artifactUrl = (await host.uploadEvidence(job.evidenceDir))?.url;
   });
   return { report, links, undone: [...guard.undone] };
+}
+
+/** The shell, with whatever its commands changed put back after each call and told to the model. */
+function guardedShell(shell: Shell, guard: ChangeGuard): Shell {
+  return {
+    async run(commands, opts) {
+      const out = await shell.run(commands, opts);
+      const note = await guard.undo();
+      if (!note) return out;
+      const last = out.results.at(-1);
+      if (last) last.stderr = `${last.stderr}${note}`.trim();
+      return { ...out, text: `${out.text}${note}`, edited: [] };
+    },
+  };
 }
 
 /** The lines of a file at a commit, as an editor numbers them; undefined when the file is not there. */

@@ -53,7 +53,6 @@ export interface Job {
    * since there the commands would run as the user, with the user's files.
    */
   offerShell?: boolean;
-
   /** The issue a mention came from: the pull request closes it. */
   closes?: number;
   /** Milliseconds since epoch when the run started (the wall-clock budget counts from here). */
