@@ -118,7 +118,8 @@ export const unittest: RunnerSpec = {
       const kv = /^\s*([\w ]+)=(\d+)\s*$/.exec(part);
       if (kv) counts.set(kv[1]!.trim(), Number(kv[2]));
     }
-    const failed = (counts.get('failures') ?? 0) + (counts.get('errors') ?? 0) + (counts.get('unexpected successes') ?? 0);
+    // Subtests fail one by one in the counts: the tests that failed are the FAIL/ERROR blocks, each counted once.
+    const failed = failures.length + (counts.get('unexpected successes') ?? 0);
     const skipped = (counts.get('skipped') ?? 0) + (counts.get('expected failures') ?? 0);
     const total = ran ? Number(ran[1]) : undefined;
     return result('unittest', 'output', failures, passed, {
