@@ -158,8 +158,15 @@ function flakySection(report: Report, limits: Limits): string | undefined {
 const GreenByText: Record<NonNullable<Report['greenBy']>, string> = {
   'test names': 'Green decided by **test names**: the tests that failed at the start must be seen passing, in the same files under the same names.',
   counts: 'Green decided by **counts**: the output names no passing tests, so as many had to pass as ran at the start, and no test could be removed or skipped.',
-  'exit code': 'Green decided by the **exit code** only: the output names no tests to compare, so changes that remove or disable tests were refused.',
+  'exit code': 'Green decided by the **exit code** only: the output names no tests to compare',
 };
+
+function greenByLine(report: Report): string[] {
+  if (!report.greenBy) return [];
+  // In fix mode a change that removes or disables tests is refused where names cannot decide.
+  const refusal = report.greenBy === 'exit code' ? (report.mode === 'fix' ? ', so changes that remove or disable tests were refused.' : '.') : '';
+  return [GreenByText[report.greenBy] + refusal];
+}
 
 const ResultIcon: Record<EvidenceRow['result'], string> = { passed: '✅', failed: '❌', 'timed out': '⏱️' };
 
@@ -192,7 +199,7 @@ function evidenceSection(report: Report, limits: Limits): string | undefined {
   const n = rows.length;
   return [
     `### Evidence: ${n.toLocaleString('en-US')} test run${n === 1 ? '' : 's'}`,
-    ...(report.greenBy ? [GreenByText[report.greenBy]] : []),
+    ...greenByLine(report),
     table(['#', 'Phase', 'Command', 'Scope', 'Result', 'Passed', 'Failed', 'Duration'], body, [
       'right',
       'left',

@@ -70,6 +70,17 @@ describe('renderSummary', () => {
     expect(md).toContain('expected 1, got 5');
   });
 
+  it('says how green was decided, and shows the failure lines of output no parser reads', () => {
+    expect(renderSummary(fixedReport({ greenBy: 'test names' }))).toContain('Green decided by **test names**');
+    const lines = ['checking slugify keeps digits... FAIL', '1 check(s) failed'];
+    const red = run(1, { parsed: { runner: 'unknown', failures: [], passedCases: [], source: 'none', failureLines: lines } });
+    const blind = fixedReport({ greenBy: 'exit code', failingBefore: [], failingAfter: [], runs: [red, run(2, { phase: 'verify', ok: true, exitCode: 0 })] });
+    const out = renderSummary(blind);
+    expect(out).toContain('Green decided by the **exit code** only: the output names no tests to compare, so changes that remove or disable tests were refused.');
+    expect(out).toContain(`### What failed at the start\n\nThe output names no tests; these are the lines that report failures:\n\n\`\`\`\n${lines.join('\n')}\n\`\`\``);
+    expect(renderSummary({ ...blind, mode: 'task' })).toContain('Green decided by the **exit code** only: the output names no tests to compare.');
+  });
+
   it('escapes names that would break the table or vanish as HTML', () => {
     const evil = failure('renders <Widget> | with\npipe and *stars*');
     const md = renderSummary(fixedReport({ failingBefore: [evil], failingAfter: [evil] }));
