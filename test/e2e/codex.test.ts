@@ -116,4 +116,15 @@ describe('a codex model on the Responses API', () => {
     expect(await readFileAt(world.remote, result.outputs.branch!, '.github/workflows/sneak.yml')).toBeUndefined();
     await expect(readFile(path.join(world.workspace, '.github/workflows/sneak.yml'))).rejects.toThrow(/ENOENT/);
   });
+
+  it('ends as error, saying to set api: responses, when a codex model is sent to Chat Completions', async () => {
+    const world = await worlds.make({ project: 'node-test', script: [{ content: 'never served' }] });
+    const result = await world.run({ inputs: { ...inputs, api: 'chat' } });
+    expect(result.outputs.status).toBe('error');
+    expect(result.exitCode).not.toBe(0);
+    expect(world.model.completions.map((r) => r.status)).toEqual([400]);
+    expect(world.model.responses).toHaveLength(0);
+    expect(result.summary).toMatch(/'gpt-5\.1-codex' is served only on the Responses API, not on Chat Completions: set \W*api: responses/);
+    expect(await remoteBranches(world.remote)).toEqual(['main']);
+  });
 });
