@@ -56,6 +56,22 @@ describe('refusals', () => {
     expect(w.gh.requests).toHaveLength(0);
   });
 
+  it('skips a mention on a pull request from a fork unless allow-forks is set, after reading the pull request', async () => {
+    const w = worlds.track(
+      await mentionWorld({
+        github: { pulls: [{ head: 'patch-1', headOwner: 'mallory', base: 'main', user: 'mallory' }], comments: [{ issue: 1, user: 'alice', body: '@redgreen fix' }] },
+        script: [{ content: 'must not be asked' }],
+      }),
+    );
+    const result = await runWorkflow(w, 'issue_comment', issueCommentEvent(w.gh, w.gh.state.comments[0]!.id), 'alice');
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs.status).toBe('skipped');
+    expect(result.summary).toMatch(/comes from the fork mallory\/repo/);
+    expect(w.model.completions).toHaveLength(0);
+    expect(ownComments(w)).toHaveLength(0);
+    expect(w.gh.requests.map((r) => r.route)).toEqual(['pulls.get']);
+  });
+
   it('starts no job for a comment without the phrase', async () => {
     const w = await commentWorld('alice', 'Looks good to me.');
     expect(workflow.runsFor('issue_comment', issueCommentEvent(w.gh, w.gh.state.comments[0]!.id))).toBe(false);
