@@ -11,6 +11,7 @@ import { commitToRemote, freshClone, git, log, remoteBranches } from '../support
 import type { ModelStep } from '../support/openai-server.js';
 import { keepTempDirsOnFailure } from '../support/tmp.js';
 import { mentionWorld, ownComments, runWorkflow, workflow } from './mention-world.js';
+import { createState, takeId, type JobInit } from '../support/github-state.js';
 import { closedAfterEach, fixingScript, fixtures, readFix, toolchainEnv } from './world.js';
 
 keepTempDirsOnFailure();
@@ -105,3 +106,34 @@ describe('@redgreen fix on a red pull request', () => {
     expect(mine[0]!.body).toMatch(/fixed/);
   });
 });
+
+describe('@redgreen fix without a test-command', () => {
+  it('reads the command from the failed run of the pull request head, and fixes', async () => {
+    const data = path.join(fixtures, '..', 'workflows');
+    const ciYml = await readFile(path.join(data, 'ci.yml'), 'utf8');
+    const ciJob = JSON.parse(await readFile(path.join(data, 'ci-test-job.json'), 'utf8')) as JobInit;
+    const ciLog = await readFile(path.join(data, 'ci-test-job.log'), 'utf8');
+    const w = worlds.track(
+      await mentionWorld({
+        files: { [fix.path]: green, '.github/workflows/ci.yml': ciYml },
+        github: { pulls: [{ head: 'feature/z', base: 'main' }] },
+        script: fixingScript(fix),
+      }),
+    );
+    const head = await commitToRemote(w.remote, 'feature/z', { [fix.path]: buggy }, { from: 'main' });
+    w.gh.state.pulls[0]!.headSha = head;
+    // Two runs on the head: the newest failed one is read, an older green one and another commit's are not.
+    const [failed] = createState({ runs: [{ id: 7001, headSha: head, headBranch: 'feature/z', event: 'pull_request', pullRequests: [1], jobs: [{ ...ciJob, log: ciLog }] }] }).runs;
+    for (const job of failed!.jobs) job.id = takeId(w.gh.state);
+    w.gh.state.runs.push(failed!, { ...failed!, id: 6999, conclusion: 'success', jobs: [] }, { ...failed!, id: 7002, headSha: w.sha, jobs: [] });
+    w.gh.state.comments.push({ id: 901, issue: 1, user: 'alice', body: '@redgreen fix', createdAt: '', updatedAt: '' });
+    const result = await runWorkflow(w, 'issue_comment', issueCommentEvent(w.gh, 901), 'alice', { 'test-command': '' });
+
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs.status).toBe('fixed');
+    expect(result.summary).toMatch(/found from: The command of step "Run npm test" of job "test" .* where run 7001 failed/);
+    expect(w.gh.requests.find((r) => r.route === 'actions.listWorkflowRunsForRepo')?.query).toMatchObject({ head_sha: head, status: 'failure' });
+    expect(w.gh.state.pulls.find((p) => p.head === result.outputs.branch)?.base).toBe('feature/z');
+  });
+});
+
