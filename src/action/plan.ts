@@ -117,7 +117,8 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
       baseSha: head,
       baseBranch,
       branch,
-      remote: 'origin',
+      // Read now, before any test or model code could rewrite .git/config: where the fix is pushed to.
+      remote: await git.pushUrl('origin').catch(() => 'origin'),
       auth: settings.githubToken ? { token: settings.githubToken, serverUrl: ctx.serverUrl } : undefined,
       github: settings.githubToken
         ? {

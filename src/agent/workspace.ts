@@ -1,7 +1,7 @@
 // The model's file tools, confined to the working directory: every path is checked before any byte is read or written.
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfinementError, openConfined, overwrite, type Opened, type OpenMode } from './confined-file.js';
+import { ConfinementError, openConfined, overwrite, type Opened, type OpenMode } from '../safety/confined-file.js';
 import { findNearest, replaceOnce } from './edit.js';
 import { syntaxError } from './lint.js';
 

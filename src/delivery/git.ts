@@ -1,5 +1,6 @@
 // Git behind one small class: every call goes through exec, without prompts, pagers, hooks or echo into the job log.
 import { spawn } from 'node:child_process';
+import { helperEnv } from '../safety/env.js';
 
 export interface ExecOptions {
   /** Return a non-zero exit instead of throwing. */
@@ -7,7 +8,7 @@ export interface ExecOptions {
   /** Added to the environment of this one call (secrets go here, never into args). */
   env?: Record<string, string>;
   /** Written to stdin. */
-  input?: string;
+  input?: string | Buffer;
 }
 
 export interface ExecResult {
@@ -30,9 +31,13 @@ export class GitError extends Error {
 export interface GitOptions {
   /** The git binary; `git` from PATH by default. */
   gitPath?: string;
-  /** Base environment; process.env by default. */
+  /** Base environment; the helper environment of this process by default (no inputs, tokens or keys). */
   env?: Record<string, string | undefined>;
 }
+
+// Git inside a repository whose configuration untrusted code could write: hooks, fsmonitor and every transport
+// but local files are off, so a rewritten URL (`url.*.insteadOf`) cannot turn a fetch into a command.
+const GUARDED = ['-c', 'protocol.allow=never', '-c', 'protocol.file.allow=always'];
 
 // Hooks and fsmonitor are commands the repository (or a test run that wrote into .git/) chose;
 // they must not run inside our own git calls, which may carry the push token in their environment.
@@ -46,7 +51,22 @@ export class Git {
   constructor(cwd: string, opts: GitOptions = {}) {
     this.cwd = cwd;
     this.gitPath = opts.gitPath ?? 'git';
-    this.baseEnv = opts.env ?? process.env;
+    this.baseEnv = opts.env ?? helperEnv(process.env);
+  }
+
+  /** The same git binary in another folder, with another base environment. */
+  at(cwd: string, env: Record<string, string | undefined>): Git {
+    return new Git(cwd, { gitPath: this.gitPath, env });
+  }
+
+  /** The base environment (before the per-call additions). */
+  get env(): Record<string, string | undefined> {
+    return this.baseEnv;
+  }
+
+  /** exec, for a call that only moves objects in or out of a repository untrusted code could write. */
+  guarded(args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.exec([...GUARDED, ...args], opts);
   }
 
   exec(args: string[], opts: ExecOptions = {}): Promise<ExecResult> {

@@ -1,17 +1,19 @@
-// Commits exactly the files the model changed on top of the base commit and pushes them, without touching the checkout.
-import { lstat, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Commits exactly the files the model changed on top of the base commit, in a clean repository, and pushes them from there.
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { CommitTrailer } from '../constants.js';
 import type { FileChange } from '../report/types.js';
 import { authEnv, type PushAuth } from './auth.js';
 import { isOwnBranch, shortRef } from './branch.js';
-import { BranchConflictError, NoChangesError, RefusedBranchError } from './errors.js';
+import { fetchCommit, openCleanRepo } from './clean-repo.js';
+import { buildCommit, formatPatch, numstat, type CommitGate } from './commit.js';
+import { BranchConflictError, RefusedBranchError } from './errors.js';
 import { GitError, type Git } from './git.js';
 
 export interface PushOptions {
+  /** Git in the workspace (or a folder of it): where the files are, and the repository of a local branch. */
   git: Git;
-  /** Remote name or URL; `origin` by default. */
+  /** Remote name or URL; `origin` by default; `.` makes a local branch in the workspace's repository. */
   remote?: string;
   /** The commit the branch is based on. */
   baseSha: string;
@@ -27,6 +29,8 @@ export interface PushOptions {
   /** Value of the `Redgreen-Run:` trailer (the run's id or link). */
   trailer: string;
   auth?: PushAuth;
+  /** The exit gate: a secret in a file or the message stops the delivery before anything is pushed. */
+  gate?: CommitGate;
 }
 
 export interface PushResult {
@@ -34,54 +38,72 @@ export interface PushResult {
   /** The branch existed on the remote and was replaced. */
   updated: boolean;
   changes: FileChange[];
+  /** The change as an mbox patch, for the evidence. */
+  patch: string;
 }
 
 /**
- * Builds the commit in a temporary index (`read-tree base`, the listed files from the working
- * tree, `write-tree`, `commit-tree -p base`), so HEAD, the index and the working tree stay as they
- * are and nothing a test run left behind is committed. An existing branch is replaced only when
- * every commit on it, other than the repository history under redgreen's own commits, carries the
+ * Builds the commit in a clean repository of the action's own (see clean-repo.ts): the base commit fetched
+ * into it, the listed files read from the working tree under the workspace rules, `commit-tree -p base`. The
+ * checkout's HEAD, index, working tree and `.git` stay as they are, and nothing a test run left behind or
+ * wrote into `.git` (filters, attributes, replace refs, hooks) has a say. An existing branch is replaced only
+ * when every commit on it, other than the repository history under redgreen's own commits, carries the
  * `Redgreen-Run:` trailer; the push itself is leased on the sha that was checked.
  */
 export async function pushChanges(opts: PushOptions): Promise<PushResult> {
   const { git } = opts;
-  const remote = opts.remote ?? 'origin';
   const branch = shortRef(opts.branch);
-  await checkBranch(git, branch, opts.prefix, opts.protectedBranches ?? []);
-
-  const base = await git.revParse(opts.baseSha);
-  const sha = await buildCommit(git, base, opts);
-
+  const root = await realpath(await git.topLevel());
+  const prefix = path.relative(root, await realpath(git.cwd));
+  const files = [...new Set(opts.files.map((f) => checkPath(f)).map((f) => checkPath(path.posix.join(prefix.split(path.sep).join('/'), f))))];
+  const local = opts.remote === '.';
+  const workspaceGitDir = await git.commonDir();
   // Talking to the URL rather than the remote name leaves the checkout's remote-tracking refs alone too.
-  const remoteUrl = await resolveRemoteUrl(git, remote);
-  const env = authEnv(remoteUrl, opts.auth);
-  const old = await remoteBranchSha(git, remoteUrl, branch, env);
-  if (old) await assertOnlyOwnCommits(git, remoteUrl, branch, old, base, env);
+  const remoteUrl = local ? workspaceGitDir : await resolveRemoteUrl(git, opts.remote ?? 'origin');
+  const env = local ? {} : authEnv(remoteUrl, opts.auth, {});
 
-  const ref = `refs/heads/${branch}`;
-  const push = await git.exec(
-    [
-      'push',
-      '--porcelain',
-      '--no-verify',
-      '--recurse-submodules=no',
-      `--force-with-lease=${ref}:${old ?? ''}`,
-      remoteUrl,
-      `${sha}:${ref}`,
-    ],
-    { env, allowFailure: true },
-  );
-  if (push.exitCode !== 0) {
-    if (/stale info/.test(push.stdout + push.stderr)) throw new BranchConflictError(branch);
-    throw new GitError(['push'], push.exitCode, push.stderr || push.stdout);
+  const repo = await openCleanRepo(git);
+  try {
+    const clean = repo.git;
+    await checkBranch(clean, branch, opts.prefix, opts.protectedBranches ?? []);
+    const base = await resolveBase(git, opts.baseSha);
+    await fetchCommit(clean, base, { remoteUrl: local ? undefined : remoteUrl, env, workspaceGitDir });
+    const talk: Transport = local
+      ? (args) => clean.guarded(['-c', `safe.directory=${workspaceGitDir}`, ...args])
+      : (args) => clean.exec(args, { env });
+    const old = await remoteBranchSha(talk, remoteUrl, branch);
+    if (old) await assertOnlyOwnCommits(clean, talk, remoteUrl, branch, old, base);
+
+    const sha = await buildCommit(repo, base, { root, files, message: opts.message, author: opts.author, trailer: opts.trailer, gate: opts.gate });
+    const ref = `refs/heads/${branch}`;
+    if (local) await updateLocalBranch(git, repo.git.cwd, sha, ref, old, branch);
+    else await push(clean, remoteUrl, sha, ref, old, branch, env);
+    return { sha, updated: old !== undefined, changes: await numstat(repo, base, sha), patch: await formatPatch(repo, base, sha) };
+  } finally {
+    await repo.close();
   }
-  return { sha, updated: old !== undefined, changes: await numstat(git, base, sha) };
 }
 
-/** The change as an mbox patch (`git am`-able), for the evidence. */
-export async function formatPatch(git: Git, baseSha: string, sha: string): Promise<string> {
-  const { stdout } = await git.exec(['format-patch', '--stdout', '--no-signature', '--binary', `${baseSha}..${sha}`]);
-  return stdout;
+/** A full sha as given; anything else (a branch name, HEAD) is resolved in the workspace with replace refs off. */
+async function resolveBase(git: Git, rev: string): Promise<string> {
+  if (/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(rev)) return rev;
+  const { stdout } = await git.exec(['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`], { env: { GIT_NO_REPLACE_OBJECTS: '1' } });
+  return stdout.trim();
+}
+
+async function push(clean: Git, remoteUrl: string, sha: string, ref: string, old: string | undefined, branch: string, env: Record<string, string>): Promise<void> {
+  const args = ['push', '--porcelain', '--no-verify', '--recurse-submodules=no', `--force-with-lease=${ref}:${old ?? ''}`, remoteUrl, `${sha}:${ref}`];
+  const r = await clean.exec(args, { env, allowFailure: true });
+  if (r.exitCode === 0) return;
+  if (/stale info/.test(r.stdout + r.stderr)) throw new BranchConflictError(branch);
+  throw new GitError(['push'], r.exitCode, r.stderr || r.stdout);
+}
+
+/** push: none: the commit comes into the workspace's repository as a branch, leased on what was checked. */
+async function updateLocalBranch(git: Git, cleanDir: string, sha: string, ref: string, old: string | undefined, branch: string): Promise<void> {
+  await git.guarded(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', cleanDir, sha]);
+  const r = await git.exec(['update-ref', '-m', 'redgreen', ref, sha, old ?? ''], { allowFailure: true });
+  if (r.exitCode !== 0) throw new BranchConflictError(branch);
 }
 
 async function checkBranch(git: Git, branch: string, prefix: string, protectedBranches: string[]): Promise<void> {
@@ -92,53 +114,6 @@ async function checkBranch(git: Git, branch: string, prefix: string, protectedBr
   }
   const r = await git.exec(['check-ref-format', `refs/heads/${branch}`], { allowFailure: true });
   if (r.exitCode !== 0) throw new RefusedBranchError(branch, 'it is not a valid branch name');
-}
-
-async function buildCommit(git: Git, base: string, opts: PushOptions): Promise<string> {
-  const tmp = await mkdtemp(path.join(tmpdir(), 'redgreen-index-'));
-  const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };
-  try {
-    await git.exec(['read-tree', base], { env });
-    const { add, remove } = await sortFiles(git.cwd, opts.files);
-    // Removals first: a file replaced by a folder of the same name must leave the index before its children enter.
-    if (remove.length) await git.exec(['update-index', '--force-remove', '-z', '--stdin'], { env, input: nulList(remove) });
-    if (add.length) await git.exec(['update-index', '--add', '-z', '--stdin'], { env, input: nulList(add) });
-    const tree = (await git.exec(['write-tree'], { env })).stdout.trim();
-    const baseTree = (await git.exec(['rev-parse', `${base}^{tree}`])).stdout.trim();
-    if (tree === baseTree) throw new NoChangesError();
-
-    const value = opts.trailer.replace(/\s+/g, ' ').trim() || 'unknown';
-    const message = (
-      await git.exec(['interpret-trailers', '--trailer', `${CommitTrailer}: ${value}`], {
-        input: `${opts.message.trim()}\n`,
-      })
-    ).stdout;
-    const who = {
-      GIT_AUTHOR_NAME: opts.author.name,
-      GIT_AUTHOR_EMAIL: opts.author.email,
-      GIT_COMMITTER_NAME: opts.author.name,
-      GIT_COMMITTER_EMAIL: opts.author.email,
-    };
-    const commit = await git.exec(['commit-tree', '--no-gpg-sign', tree, '-p', base, '-F', '-'], {
-      env: who,
-      input: message,
-    });
-    return commit.stdout.trim();
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-}
-
-/** Files present on disk are added; missing ones (and ones now a folder) are removed. */
-async function sortFiles(cwd: string, files: string[]): Promise<{ add: string[]; remove: string[] }> {
-  const add: string[] = [];
-  const remove: string[] = [];
-  for (const file of new Set(files.map((f) => checkPath(f)))) {
-    const stat = await lstat(path.join(cwd, file)).catch(() => undefined);
-    if (!stat || stat.isDirectory()) remove.push(file);
-    else add.push(file);
-  }
-  return { add, remove };
 }
 
 function checkPath(file: string): string {
@@ -152,24 +127,18 @@ function checkPath(file: string): string {
   return norm;
 }
 
-function nulList(items: string[]): string {
-  return items.map((i) => `${i}\0`).join('');
-}
-
 async function resolveRemoteUrl(git: Git, remote: string): Promise<string> {
   const r = await git.exec(['remote', 'get-url', '--push', remote], { allowFailure: true });
   // Not a configured remote: git takes it as a URL or path itself.
   return r.exitCode === 0 ? r.stdout.trim() : remote;
 }
 
-async function remoteBranchSha(
-  git: Git,
-  remote: string,
-  branch: string,
-  env: Record<string, string>,
-): Promise<string | undefined> {
+/** A git call that talks to the remote (or, for a local branch, the workspace's repository) from the clean one. */
+type Transport = (args: string[]) => Promise<{ stdout: string }>;
+
+async function remoteBranchSha(talk: Transport, remote: string, branch: string): Promise<string | undefined> {
   const ref = `refs/heads/${branch}`;
-  const { stdout } = await git.exec(['ls-remote', '--refs', remote, ref], { env });
+  const { stdout } = await talk(['ls-remote', '--refs', remote, ref]);
   for (const line of stdout.split('\n')) {
     const [sha, name] = line.split('\t');
     if (name === ref && sha) return sha;
@@ -177,30 +146,10 @@ async function remoteBranchSha(
   return undefined;
 }
 
-async function assertOnlyOwnCommits(
-  git: Git,
-  remote: string,
-  branch: string,
-  old: string,
-  base: string,
-  env: Record<string, string>,
-): Promise<void> {
+async function assertOnlyOwnCommits(git: Git, talk: Transport, remote: string, branch: string, old: string, base: string): Promise<void> {
   if (!(await git.tryRevParse(old))) {
-    const shallow = (await git.exec(['rev-parse', '--is-shallow-repository'])).stdout.trim() === 'true';
-    await git.exec(
-      [
-        'fetch',
-        '--no-tags',
-        '--no-write-fetch-head',
-        '--recurse-submodules=no',
-        '--quiet',
-        // A shallow checkout would otherwise pull the whole history under the old branch.
-        ...(shallow ? ['--depth=50'] : []),
-        remote,
-        `refs/heads/${branch}`,
-      ],
-      { env },
-    );
+    // The clean repository is shallow: without a depth the fetch would pull the whole history under the old branch.
+    await talk(['fetch', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--quiet', '--depth=50', remote, `refs/heads/${branch}`]);
   }
   // The branch's commits that the base does not have. In a shallow checkout this also lists the old
   // base history under our commits (its link to the new base is cut off), hence the second step.
@@ -232,16 +181,4 @@ async function assertOnlyOwnCommits(
       throw new BranchConflictError(branch, { sha, author: commit?.author ?? '', subject: commit?.subject ?? '' });
     }
   }
-}
-
-async function numstat(git: Git, base: string, sha: string): Promise<FileChange[]> {
-  const { stdout } = await git.exec(['diff', '--numstat', '-z', '--no-renames', '--no-ext-diff', base, sha]);
-  const changes: FileChange[] = [];
-  for (const record of stdout.split('\0')) {
-    const m = /^(-|\d+)\t(-|\d+)\t([\s\S]+)$/.exec(record.replace(/^\n/, ''));
-    if (!m?.[3]) continue;
-    // Binary files report '-': counted as no lines.
-    changes.push({ path: m[3], added: m[1] === '-' ? 0 : Number(m[1]), removed: m[2] === '-' ? 0 : Number(m[2]) });
-  }
-  return changes;
 }

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { Workspace } from '../agent/workspace.js';
 import { Git } from '../delivery/git.js';
-import { formatPatch, pushChanges } from '../delivery/push.js';
+import { pushChanges } from '../delivery/push.js';
 import type { Host } from '../host.js';
 import type { Delivery } from './finish.js';
 import type { Job } from './job.js';
@@ -24,6 +24,7 @@ export async function deliver(job: Job, workspace: Workspace, host: Host, summar
     author: job.settings.author,
     trailer: job.source?.runUrl ?? 'local',
     auth: remote === '.' ? undefined : job.auth,
+    gate: job.gate,
   });
   host.log.info(`${remote === '.' ? 'committed' : 'pushed'} ${result.sha.slice(0, 7)} to ${job.branch}${result.updated ? ' (replacing its earlier fix)' : ''}: ${result.changes.map((c) => c.path).join(', ')}`);
   return {
@@ -31,7 +32,7 @@ export async function deliver(job: Job, workspace: Workspace, host: Host, summar
     localBranch: remote === '.' ? job.branch : undefined,
     sha: result.sha,
     changes: result.changes,
-    patch: job.gate.redact(await formatPatch(git, job.baseSha, result.sha)),
+    patch: job.gate.redact(result.patch),
   };
 }
 

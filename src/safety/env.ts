@@ -30,3 +30,22 @@ export function childEnv(
   out.GIT_TERMINAL_PROMPT = '0';
   return out;
 }
+
+/**
+ * What the action's own helper processes (its git) are given: enough to find programs, reach the network through
+ * a proxy and trust a private CA, and nothing else. No input, runtime token, key or `GIT_CONFIG_*` entry of the
+ * step's environment reaches them, so a filter or hook that still ran inside one would find nothing to take.
+ */
+const HELPER_ENV = [
+  /^(PATH|HOME|USER|LOGNAME|TMPDIR|TZ|LANG|LANGUAGE|LC_[A-Z]+)$/,
+  /^(HTTPS?_PROXY|NO_PROXY|ALL_PROXY|https?_proxy|no_proxy|all_proxy)$/,
+  /^(GIT_SSL_CAINFO|GIT_SSL_CAPATH|SSL_CERT_FILE|SSL_CERT_DIR|GIT_EXEC_PATH|GIT_TRACE)$/,
+];
+
+export function helperEnv(base: NodeJS.ProcessEnv | Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(base)) {
+    if (value !== undefined && HELPER_ENV.some((re) => re.test(name))) out[name] = value;
+  }
+  return out;
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BranchConflictError, NoChangesError, RefusedBranchError } from '../../../src/delivery/errors.js';
 import { Git } from '../../../src/delivery/git.js';
-import { formatPatch, pushChanges, type PushOptions } from '../../../src/delivery/push.js';
+import { pushChanges, type PushOptions } from '../../../src/delivery/push.js';
 import { isolatedEnv, makeRepo, type TestRepo } from './repo.js';
 
 const author = { name: 'redgreen[bot]', email: 'redgreen[bot]@users.noreply.github.com' };
@@ -74,7 +74,7 @@ describe('pushChanges', () => {
     expect(who).toBe('redgreen[bot] <redgreen[bot]@users.noreply.github.com>');
     expect(committer?.trim()).toBe('redgreen[bot]');
 
-    const patch = await formatPatch(repo.git, repo.base, result.sha);
+    const patch = result.patch;
     expect(patch).toContain('Subject: [PATCH] Fix add()');
     expect(patch).toContain('+export const add = (a, b) => a + b;');
     expect(patch).not.toContain('package-lock');

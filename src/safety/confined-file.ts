@@ -1,4 +1,4 @@
-// Opening a file for the model's tools without a race: open first (no final symlink, no truncation), then check what was opened.
+// Opening a file inside a folder without a race (the model's tools, delivery): open first (no final symlink, no truncation), then check what was opened.
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, readlink, realpath, rmdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
