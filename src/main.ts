@@ -20,7 +20,7 @@ import { errorMessage } from './util/errors.js';
 export async function run(): Promise<void> {
   const startedAt = Date.now();
   const gate = new ExitGate();
-  const host = actionsHost();
+  const host = actionsHost(gate.redact);
   let mode: ResolvedMode = 'fix';
   const evidenceDir = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'redgreen-evidence-'));
   try {
@@ -33,7 +33,7 @@ export async function run(): Promise<void> {
     const report = await pipelines[mode]({ settings, ctx, mode, api, host, gate, evidenceDir, startedAt });
     setOutputs(report);
     if (report.status === 'error') core.setFailed(report.reason);
-    else core.info(`redgreen: ${report.status}: ${report.reason}`);
+    else host.log.info(`redgreen: ${report.status}: ${report.reason}`);
   } catch (e) {
     const reason = gate.redact(errorMessage(e));
     const report = await endEarly(host, gate.redact, { mode, status: 'error', reason, evidenceDir, startedAt }).catch(() => undefined);

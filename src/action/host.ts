@@ -14,11 +14,23 @@ export function artifactName(env: NodeJS.ProcessEnv): string {
   return `${ArtifactName}${job}${attempt}`;
 }
 
-export function actionsHost(): Host {
+/**
+ * Makes text safe to print as log lines: no line of it can start a workflow command (`::error::`, `::stop-commands::`,
+ * the old `##[...]` form), whatever the model or the tests put in a tool argument, a file or a test name. The
+ * runner reads a command only at the start of a line (leading spaces skipped); a zero-width space after the first
+ * character keeps the line readable and makes it plain text.
+ */
+export function escapeCommands(text: string): string {
+  return text.replace(/(^|[\r\n])([^\S\r\n]*)(::|##\[)/g, (_, start: string, space: string, cmd: string) => `${start}${space}${cmd[0]}\u200b${cmd.slice(1)}`);
+}
+
+/** The Actions host; every line it prints passes `redact` (the exit gate) and is escaped. */
+export function actionsHost(redact: (text: string) => string = (t) => t): Host {
   return {
     log: {
-      info: (line) => core.info(line),
-      warn: (line) => core.warning(line),
+      info: (line) => core.info(escapeCommands(redact(line))),
+      // core.warning escapes its message into one command already.
+      warn: (line) => core.warning(redact(line)),
       async group(name, fn) {
         const started = Date.now();
         core.startGroup(name);

@@ -1,5 +1,5 @@
 // Takes the credentials a checkout left in the local git config out for the run, and puts the file back exactly afterwards.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { Git } from './git.js';
@@ -71,6 +71,16 @@ export async function stripCredentials(git: Git): Promise<StrippedCredentials> {
     }
   }
 
+  // Submodules (checkout writes their header into each .git/modules/**/config) and worktrees have configs of their own.
+  const others = new Map<string, Buffer>();
+  for (const file of await otherConfigs(path.dirname(configPath))) {
+    const bytes = await readFile(file);
+    const keys = await stripFile(git, file, found, blanked);
+    if (keys.length === 0) continue;
+    others.set(file, bytes);
+    removed.push(...keys.map((k) => `${path.relative(path.dirname(configPath), file)}: ${k}`));
+  }
+
   let restored = removed.length === 0;
   return {
     found: [...found],
@@ -78,10 +88,57 @@ export async function stripCredentials(git: Git): Promise<StrippedCredentials> {
     async restore() {
       if (restored) return;
       await writeFile(configPath, original);
+      for (const [file, bytes] of others) await writeFile(file, bytes);
       for (const [file, bytes] of blanked) await writeFile(file, bytes);
       restored = true;
     },
   };
+}
+
+/** The `config` under `modules/` of every submodule (nested ones too), and the `config.worktree` files of linked worktrees. */
+async function otherConfigs(gitDir: string): Promise<string[]> {
+  const out: string[] = [];
+  const worktreeConfig = path.join(gitDir, 'config.worktree');
+  if (await readFile(worktreeConfig).then(() => true, () => false)) out.push(worktreeConfig);
+  const entries = await readdir(gitDir, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const rel = path.relative(gitDir, path.join(e.parentPath, e.name)).split(path.sep);
+    const inModule = rel[0] === 'modules' && e.name === 'config' && rel.length >= 3;
+    const inWorktree = rel[0] === 'worktrees' && rel.length === 3 && (e.name === 'config.worktree' || e.name === 'config');
+    if (inModule || inWorktree) out.push(path.join(e.parentPath, e.name));
+  }
+  return out.sort();
+}
+
+/**
+ * Takes the credentials out of one config file (and blanks the files it includes that hold some); returns the
+ * keys taken out. The file's bytes are restored by the caller.
+ */
+async function stripFile(git: Git, file: string, found: Set<string>, blanked: Map<string, Buffer>): Promise<string[]> {
+  const keys: string[] = [];
+  const config = (...args: string[]) => git.exec(['config', '--file', file, ...args], { allowFailure: true });
+  for (const entry of parseList((await config('--list', '-z', '--show-origin', '--no-includes')).stdout)) {
+    const kind = classify(entry.key, entry.value);
+    if (isIncludeKey(entry.key)) {
+      const target = resolveIncludePath(path.dirname(file), entry.value);
+      const text = await readFile(target, 'utf8').catch(() => undefined);
+      const inside = text === undefined ? [] : parseList((await git.exec(['config', '--file', target, '--list', '-z', '--show-origin'], { allowFailure: true })).stdout);
+      const creds = inside.filter((e) => classify(e.key, e.value));
+      if (creds.length === 0) continue;
+      for (const e of creds) for (const secret of secretsIn(classify(e.key, e.value)!, e.value, e.key)) found.add(secret);
+      if (!blanked.has(target)) blanked.set(target, await readFile(target));
+      await writeFile(target, '');
+    } else if (!kind) {
+      continue;
+    } else {
+      for (const secret of secretsIn(kind, entry.value, entry.key)) found.add(secret);
+    }
+    keys.push(entry.key);
+    if (kind === 'url') await config('--fixed-value', '--replace-all', entry.key, stripUserinfo(entry.value), entry.value);
+    else await config('--fixed-value', '--unset-all', entry.key, entry.value);
+  }
+  return keys;
 }
 
 function classify(key: string, value: string): Kind | undefined {
@@ -174,6 +231,11 @@ async function listLocal(git: Git, includes: boolean): Promise<ConfigEntry[]> {
     '-z',
     includes ? '--includes' : '--no-includes',
   ]);
+  return parseList(stdout);
+}
+
+/** `git config --list --show-origin -z` output as entries. */
+function parseList(stdout: string): ConfigEntry[] {
   const parts = stdout.split('\0');
   const entries: ConfigEntry[] = [];
   for (let i = 0; i + 1 < parts.length; i += 2) {

@@ -1,5 +1,5 @@
 // Delivery against a hostile test suite and model: a rewritten .git has no say in what is pushed, and no secret in any disguise leaves.
-import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -154,5 +154,37 @@ describe('hostile delivery', () => {
       .filter(([where]) => !where.startsWith('model request'))
       .flatMap(([where, text]) => leaks(where, text, [TestSecrets.githubToken]));
     expect(found).toEqual([]);
+  });
+
+  it('takes the credentials a checkout left in submodule and worktree configs out while tests run, and puts them back', async () => {
+    const fix = await readFix('node-test');
+    const dumps = await makeTempDir('modules-dumps');
+    const world = await worlds.make({ project: await project('gitdir.test.js'), script: fixingScript(fix) });
+    // What actions/checkout (v4/v5, submodules: recursive) leaves in each submodule: the same header as the superproject.
+    const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${TestSecrets.githubToken}`).toString('base64')}`;
+    const configs: Record<string, string> = {
+      'modules/vendor/lib/config': `[core]\n\tbare = false\n[http "https://github.com/"]\n\textraheader = ${header}\n`,
+      'modules/vendor/lib/modules/deep/config': `[http "https://github.com/"]\n\textraheader = ${header}\n`,
+      'worktrees/side/config.worktree': `[http]\n\textraheader = ${header}\n`,
+    };
+    for (const [rel, text] of Object.entries(configs)) {
+      const file = path.join(world.workspace, '.git', rel);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, text);
+    }
+    const result = await world.run({ inputs, env: { HOSTILE_GIT: 'modules', HOSTILE_DUMP_DIR: dumps } });
+
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs.status).toBe('fixed');
+    const seen = (await readdir(dumps)).filter((f) => f.startsWith('modules-'));
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    for (const file of seen) {
+      const text = await readFile(path.join(dumps, file), 'utf8');
+      // The suite read every one of those configs, and none held a credential while it ran.
+      for (const rel of Object.keys(configs)) expect(text).toContain(`=== ${rel}`);
+      expect(text).not.toMatch(/extraheader/i);
+      expect(leaks(file, text, [TestSecrets.githubToken])).toEqual([]);
+    }
+    for (const [rel, text] of Object.entries(configs)) expect(await readFile(path.join(world.workspace, '.git', rel), 'utf8')).toBe(text);
   });
 });

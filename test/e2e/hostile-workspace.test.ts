@@ -124,4 +124,33 @@ describe('hostile workspace', () => {
     expect(pushed).toContain(fix.path);
     for (const file of pushed) expect(file === fix.path || file.startsWith('sub/')).toBe(true);
   });
+
+  it('prints no workflow command the action did not mean, whatever newlines the model puts in a tool name or a file name', async () => {
+    const fix = await readFix('node-test');
+    const forgedName = 'notes\n::error title=forged::forged by the model\n::stop-commands::tok42\n.txt';
+    const world = await worlds.make({
+      project: await project(),
+      script: [
+        {
+          tools: [
+            { name: 'read_file\n::error::forged by the model in a tool name', args: { path: fix.path } },
+            { name: 'write_file', args: { path: forgedName, content: 'x\n' } },
+            { name: 'read_file', args: { path: fix.path } },
+          ],
+        },
+        { tools: [{ name: 'edit_file', args: { ...fix } }] },
+        { content: 'Fixed.\n::error::forged by the model in its last words' },
+      ],
+    });
+    const result = await world.run({ inputs });
+
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs.status).toBe('fixed');
+    // The text was printed (the file was even committed), but only as plain text.
+    expect(result.stdout).toContain('forged by the model');
+    expect(await changedFiles(world.remote, world.sha, result.outputs.branch!)).toContain(fix.path);
+    const commandLines = result.stdout.split(/\r\n|\r|\n/).filter((line) => /^\s*(::|##\[)/.test(line));
+    const own = /^::(add-mask|group|endgroup|debug|warning|notice)::/;
+    expect(commandLines.filter((line) => !own.test(line) || line.includes('forged'))).toEqual([]);
+  });
 });

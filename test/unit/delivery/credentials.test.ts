@@ -1,5 +1,5 @@
 // stripCredentials on a checkout configured the way actions/checkout and hand-written workflows leave it.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stripCredentials } from '../../../src/delivery/credentials.js';
@@ -87,5 +87,39 @@ describe('stripCredentials', () => {
     expect(repo.sh(['config', '--local', '--list'])).not.toContain('extraheader');
     await creds.restore();
     expect(repo.sh(['config', '--local', '--list'])).toContain('extraheader');
+  });
+
+  it('takes the credentials out of every submodule config, nested ones too, and of worktree configs, and puts them back', async () => {
+    const repo = await makeRepo();
+    const gitDir = path.join(repo.work, '.git');
+    const header = (tok: string) => `AUTHORIZATION: basic ${b64(`x-access-token:${tok}`)}`;
+    // What checkout writes into each submodule with `git submodule foreach git config --local ...`.
+    const files: Record<string, string> = {
+      'modules/vendor/lib/config': `[core]\n\tbare = false\n[http "https://github.com/"]\n\textraheader = ${header('tok-sub')}\n`,
+      'modules/vendor/lib/modules/deep/config': `[remote "origin"]\n\turl = https://x-access-token:tok-deep@github.com/o/deep.git\n`,
+      'worktrees/wt/config.worktree': `[http]\n\textraheader = ${header('tok-wt')}\n`,
+    };
+    const included = path.join(repo.root, 'sub-credentials.config');
+    const includedText = `[http]\n\textraheader = ${header('tok-sub-included')}\n`;
+    await writeFile(included, includedText);
+    files['modules/other/config'] = `[include]\n\tpath = ${included}\n[user]\n\tname = Kept\n`;
+    for (const [rel, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(gitDir, rel)), { recursive: true });
+      await writeFile(path.join(gitDir, rel), text);
+    }
+
+    const creds = await stripCredentials(repo.git);
+
+    expect(creds.found).toEqual(expect.arrayContaining(['tok-sub', 'tok-deep', 'tok-wt', 'tok-sub-included']));
+    for (const rel of Object.keys(files)) {
+      const text = await readFile(path.join(gitDir, rel), 'utf8');
+      expect(text, rel).not.toMatch(/tok-|extraheader/);
+    }
+    expect(await readFile(included, 'utf8')).toBe('');
+    expect(await readFile(path.join(gitDir, 'modules/other/config'), 'utf8')).toContain('name = Kept');
+
+    await creds.restore();
+    for (const [rel, text] of Object.entries(files)) expect(await readFile(path.join(gitDir, rel), 'utf8'), rel).toBe(text);
+    expect(await readFile(included, 'utf8')).toBe(includedText);
   });
 });
