@@ -100,10 +100,14 @@ describe('hostile workspace', () => {
         async () => {
           swapper!.kill('SIGKILL');
           await new Promise((resolve) => swapper!.once('exit', resolve));
-          // Put sub/ back as a folder, wherever the swap was cut off.
+          // Put sub/ back as a folder, wherever the swap was cut off (a write may have made a fresh sub/ meanwhile).
           const sub = path.join(world.workspace, 'sub');
-          if ((await lstat(sub).catch(() => undefined))?.isSymbolicLink()) await rm(sub);
-          if (await lstat(`${sub}.real`).catch(() => undefined)) await rename(`${sub}.real`, sub);
+          if (await lstat(`${sub}.real`).catch(() => undefined)) {
+            const now = await lstat(sub).catch(() => undefined);
+            // A symlink is unlinked, never followed; a folder made inside the workspace goes whole.
+            if (now) await rm(sub, { recursive: !now.isSymbolicLink(), force: true });
+            await rename(`${sub}.real`, sub);
+          }
           return { tools: [{ name: 'edit_file', args: { ...fix } }] };
         },
         { content: 'Fixed.' },
@@ -111,8 +115,9 @@ describe('hostile workspace', () => {
     });
     const result = await world.run({ inputs });
 
+    expect(world.model.errors).toEqual([]);
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(result.outputs.status).toBe('fixed');
+    expect(result.outputs.status, result.summary).toBe('fixed');
     const results = lastResults(world.model.completions[1]!, writes.length);
     const refused = results.filter((r) => r.startsWith('Error: '));
     // The race was really run: some writes met the symlink and were refused, some landed inside.
