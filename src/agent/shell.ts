@@ -37,14 +37,17 @@ const LOCK_FILES = new Set([
 ]);
 const OUTPUT_DIRS = new Set([
   'node_modules', '__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.cache', '.tox', '.venv', 'venv', '.nyc_output',
-  'coverage', 'dist', 'build', 'out', 'target', '.next', '.nuxt', '.turbo', '.gradle',
+  'coverage', 'htmlcov', 'dist', 'build', 'out', 'target', '.next', '.nuxt', '.turbo', '.gradle', 'test-results', 'junit-reports',
 ]);
 const OUTPUT_EXT = /\.(pyc|pyo|class|o|obj|tsbuildinfo|log)$/i;
+/** Reports and coverage data test runners write next to the project. */
+const OUTPUT_FILES = /^(junit|test-results?|report|results)\.xml$|^\.coverage(\..*)?$|^lcov\.info$/i;
 
 /** True for a path a shell command may write without it counting as the model's edit. */
 export function keptOut(rel: string): boolean {
   const parts = rel.split('/');
-  return LOCK_FILES.has(parts.at(-1)!) || parts.slice(0, -1).some((p) => OUTPUT_DIRS.has(p)) || OUTPUT_EXT.test(rel);
+  const name = parts.at(-1)!;
+  return LOCK_FILES.has(name) || OUTPUT_FILES.test(name) || parts.slice(0, -1).some((p) => OUTPUT_DIRS.has(p)) || OUTPUT_EXT.test(rel);
 }
 
 function cap(text: string, max: number): string {

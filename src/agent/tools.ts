@@ -84,7 +84,7 @@ const fileTools: ToolDef[] = [
 
 const shellTool = tool(
   ToolNames.Shell,
-  'Run a bash command line in the project folder (explore with ls, cat, grep, git diff; run scripts). Files it changes count as your edits. It has no secrets and no network promise; it is killed at its timeout.',
+  'Run a bash command line in the project folder (explore with ls, cat, grep, git diff; run scripts). Files it changes count as your edits; changes to workflows, or where this run may not write, are undone. It runs without the run\'s secrets and is killed at its timeout.',
   { command: str('The bash command line.'), timeout_ms: int('Most milliseconds it may run (capped by the test timeout).') },
   ['command'],
   'shell',

@@ -46,7 +46,7 @@ describe('the shell tool', () => {
   it('undoes a workflow the command wrote, keeps lock files, caches and ignored files out, and edits nothing else', async () => {
     const { workspace, shell: sh } = await shell();
     const r = await sh.run([
-      'mkdir -p .github/workflows node_modules/x ignored && echo "on: push" > .github/workflows/evil.yml && echo "{}" > package-lock.json && echo x > node_modules/x/i.js && echo y > ignored/z',
+      'mkdir -p .github/workflows node_modules/x ignored && echo "on: push" > .github/workflows/evil.yml && echo "{}" > package-lock.json && echo x > node_modules/x/i.js && echo y > ignored/z && echo "<testsuites/>" > junit.xml && echo > .coverage',
     ]);
     await expect(readFile(path.join(root, '.github/workflows/evil.yml'))).rejects.toThrow(/ENOENT/);
     expect(r.text).toMatch(/Undone, because these files may not be written in this run: \.github\/workflows\/evil\.yml \('\.github\/workflows\/evil\.yml' is a workflow file/);
