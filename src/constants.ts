@@ -28,6 +28,12 @@ export const Inputs = {
   Labels: 'labels',
   CommitAuthor: 'commit-author',
   TriggerPhrase: 'trigger-phrase',
+  BestOf: 'best-of',
+  Models: 'models',
+  Tasks: 'tasks',
+  JobId: 'job-id',
+  Key: 'key',
+  Attempt: 'attempt',
 } as const;
 
 export const Outputs = {
@@ -40,6 +46,9 @@ export const Outputs = {
   CoverageAfter: 'coverage-after',
   Tokens: 'tokens',
   CostUsd: 'cost-usd',
+  Matrix: 'matrix',
+  Count: 'count',
+  Prs: 'prs',
 } as const;
 
 export const Statuses = ['fixed', 'completed', 'gave-up', 'not-reproduced', 'flaky', 'skipped', 'error', 'answered'] as const;

@@ -35,6 +35,18 @@ export interface Settings {
   author: { name: string; email: string };
   /** The mention that starts a run from a comment, as a word of its own. */
   triggerPhrase: string;
+  /** Fan-out: attempts per key (plan), and this cell's share of them. */
+  bestOf: number;
+  /** Fan-out: models that attempt n cycles through (plan). */
+  models: string[];
+  /** Fan-out: one task a line (plan on workflow_dispatch). */
+  tasks: string[];
+  /** Fan-out cell: the numeric id of the failed job to fix, instead of the run's first failed job. */
+  jobId?: number;
+  /** Fan-out cell: the failure's or task's lasting key; it names the branch. */
+  key: string;
+  /** Fan-out cell: this cell's attempt number, from 1. */
+  attempt: number;
 }
 
 /** A bad input: the run ends as `error` with this message. */
@@ -94,6 +106,22 @@ function list(value: string): string[] {
     .filter(Boolean);
 }
 
+function lines(value: string): string[] {
+  return value
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** A key becomes part of a branch name and an artifact name: letters, digits, '.', '_' and '-' only. */
+function parseKey(value: string): string {
+  if (value === '') return '';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value) || value.includes('..') || value.endsWith('.lock')) {
+    throw new SettingsError(`Input 'key' is '${value}'; use up to 100 letters, digits, '.', '_' and '-', starting with a letter or digit.`);
+  }
+  return value;
+}
+
 function parseAuthor(value: string): { name: string; email: string } {
   if (value === '') return { name: 'redgreen[bot]', email: 'redgreen[bot]@users.noreply.github.com' };
   const m = /^\s*(.+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value);
@@ -121,6 +149,7 @@ export function parseSettings(
     throw new SettingsError(`Input 'branch-prefix' is '${prefix}'; use letters, digits, '.', '_', '-' and '/'.`);
   }
   const maxCost = get(Inputs.MaxCostUsd);
+  const jobId = get(Inputs.JobId);
   return {
     mode: oneOf(Inputs.Mode, get(Inputs.Mode), Modes, 'auto'),
     testCommand: get(Inputs.TestCommand),
@@ -150,5 +179,11 @@ export function parseSettings(
     labels: list(get(Inputs.Labels)),
     author: parseAuthor(get(Inputs.CommitAuthor)),
     triggerPhrase: get(Inputs.TriggerPhrase) || Defaults.triggerPhrase,
+    bestOf: positive(Inputs.BestOf, get(Inputs.BestOf), 1, { integer: true }),
+    models: list(get(Inputs.Models)),
+    tasks: lines(get(Inputs.Tasks)),
+    jobId: jobId === '' ? undefined : positive(Inputs.JobId, jobId, 0, { integer: true }),
+    key: parseKey(get(Inputs.Key)),
+    attempt: positive(Inputs.Attempt, get(Inputs.Attempt), 1, { integer: true }),
   };
 }

@@ -24,7 +24,21 @@ describe('parseSettings', () => {
     expect(s.author).toEqual({ name: 'Ann', email: 'ann@example.com' });
   });
 
+  it('reads the fan-out inputs: attempts, models, one task a line, the job to fix, the key and the attempt', () => {
+    const s = parseSettings(
+      read({ 'best-of': '3', models: 'gpt-a, gpt-b', tasks: 'Add a flag\n\n  Write docs  \n', 'job-id': '4711', key: 'test-abc1234', attempt: '2' }),
+      '/ws',
+      path.resolve,
+    );
+    expect(s).toMatchObject({ bestOf: 3, models: ['gpt-a', 'gpt-b'], tasks: ['Add a flag', 'Write docs'], jobId: 4711, key: 'test-abc1234', attempt: 2 });
+    expect(parseSettings(read({}), '/ws', path.resolve)).toMatchObject({ bestOf: 1, models: [], tasks: [], jobId: undefined, key: '', attempt: 1 });
+  });
+
   it.each([
+    [{ 'best-of': '0' }, /best-of/],
+    [{ 'job-id': 'latest' }, /job-id/],
+    [{ key: '../main' }, /key/],
+    [{ key: 'a/b' }, /key/],
     [{ mode: 'repair' }, /mode.*auto, fix, task, coverage/],
     [{ push: 'force' }, /push/],
     [{ 'max-iterations': '2.5' }, /whole number/],
