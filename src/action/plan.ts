@@ -11,6 +11,7 @@ import type { GitHubApi } from '../github/api.js';
 import { branchOf, failingTarget, runUrl, type RunContext } from '../github/context.js';
 import { findFailedCommand } from '../github/failed-step.js';
 import { mentionIntent } from '../github/mention.js';
+import { keyBranch, withoutMatrixCell } from '../fanout/keys.js';
 import type { Settings } from '../settings.js';
 
 export type Plan = { kind: 'run'; job: Omit<Job, 'childEnv' | 'gate' | 'evidenceDir' | 'startedAt'> & { stepEnv: Record<string, string>; notes: string[] } } | { kind: 'error'; mode: ResolvedMode; reason: string };
@@ -59,13 +60,14 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
   const notes: string[] = [];
   if (!testCommand && mode === 'fix') {
     // On workflow_run the failed run is another one; in an `if: failure()` step it is this job's own failed step.
-    const failed = await findFailedCommand({ api, ctx, workspace: repoRoot });
+    const failed = await findFailedCommand({ api, ctx, workspace: repoRoot, ...(settings.jobId === undefined ? {} : { jobId: settings.jobId }) });
     if ('error' in failed) return error(`No test-command was given and the failed step's command could not be found: ${failed.error}`);
     testCommand = failed.command;
     commandSource = failed.source;
     failedLog = failed.log;
     stepEnv = failed.env;
     notes.push(...failed.notes);
+    if (settings.jobId !== undefined) notes.push(...(await otherFailedCells(api, failed.runId, failed.jobId, failed.job)));
     // A fresh job must redo the failed job's earlier steps (install, build); in the failing job itself they already ran.
     const repeat = !settings.setupCommand && Boolean(ctx.workflowRun);
     if (repeat) setupCommands = failed.setupCommands;
@@ -94,7 +96,16 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
   if (settings.push === 'pr' && !baseBranch) {
     return error('The run is not on a branch (a tag or a detached commit), so there is no branch for the pull request to go into; use push: branch.');
   }
-  const branch = branchName(settings.branchPrefix, { mode, failedBranch: target.branch, sha: head, prompt: settings.prompt, ref: baseBranch });
+  // A fan-out cell's branch comes from its lasting key; one of several attempts only pushes its own attempt branch, for pick.
+  const attempts = settings.key && mode !== 'coverage' ? settings.bestOf : 1;
+  const branch =
+    settings.key && mode !== 'coverage'
+      ? keyBranch(settings.branchPrefix, mode, settings.key, attempts > 1 ? settings.attempt : undefined)
+      : branchName(settings.branchPrefix, { mode, failedBranch: target.branch, sha: head, prompt: settings.prompt, ref: baseBranch });
+  if (attempts > 1 && settings.push === 'pr') {
+    settings = { ...settings, push: 'branch' };
+    notes.push(`Attempt ${settings.attempt} of ${attempts}: a verified change goes to ${branch} only; pick opens the pull request for the smallest one.`);
+  }
 
   const prNumber = ctx.pullRequest?.number ?? ctx.workflowRun?.pullRequests[0]?.number;
   const prBase = ctx.pullRequest?.baseRef ?? ctx.workflowRun?.pullRequests[0]?.baseRef;
@@ -137,4 +148,13 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
       notes,
     },
   };
+}
+
+/** A fan-out cell fixes the first failed cell of a matrix job; the others that failed are named, not fixed separately. */
+async function otherFailedCells(api: GitHubApi, runId: number, jobId: number, name: string): Promise<string[]> {
+  const group = withoutMatrixCell(name);
+  const jobs = await api.listJobs(runId).catch(() => []);
+  const others = jobs.filter((j) => j.id !== jobId && (j.conclusion === 'failure' || j.conclusion === 'timed_out') && withoutMatrixCell(j.name) === group);
+  if (others.length === 0) return [];
+  return [`The same job also failed in ${others.map((j) => j.name).join(', ')}; this change was made and verified for ${name}.`];
 }

@@ -84,6 +84,7 @@ export async function finish(job: Job, host: Host, harness: TestHarness, budget:
     },
     coverage: outcome.coverage,
     branch: outcome.delivered?.branch,
+    commit: outcome.delivered?.sha,
     localBranch: outcome.delivered?.localBranch,
     source: job.source,
     notes: [...(job.notes ?? [])],

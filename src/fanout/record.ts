@@ -7,8 +7,6 @@ export const AttemptRecordSchema = z.object({
   attempt: z.number().int().positive(),
   bestOf: z.number().int().positive(),
   mode: z.enum(['fix', 'task']),
-  /** The cell's job name (the matrix entry's `name`), to find its job and link it. */
-  name: z.string(),
   model: z.string(),
   /** The cell's status: fixed, completed, gave-up, error, ... */
   status: z.string(),
@@ -20,6 +18,7 @@ export const AttemptRecordSchema = z.object({
   linesAdded: z.number().int().nonnegative(),
   linesRemoved: z.number().int().nonnegative(),
   tokens: z.number().int().nonnegative(),
+  turns: z.number().int().nonnegative(),
   costUsd: z.number().nonnegative().optional(),
   /** The attempt branch holding the verified change, and its commit. */
   branch: z.string().optional(),
@@ -32,7 +31,6 @@ export const AttemptRecordSchema = z.object({
   /** The title the cell's pull request would have. */
   title: z.string(),
   runUrl: z.string().optional(),
-  alsoFailed: z.array(z.string()).default([]),
 });
 export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
 
@@ -47,6 +45,8 @@ export const PlanRecordSchema = z.object({
       alsoFailed: z.array(z.string()).default([]),
     }),
   ),
+  /** The cells, by key and attempt, with the job names pick looks up to link each attempt's job. */
+  entries: z.array(z.object({ key: z.string(), attempt: z.number().int().positive(), name: z.string(), model: z.string() })),
   leftOut: z.array(z.string()),
 });
 export type PlanRecord = z.infer<typeof PlanRecordSchema>;

@@ -66,6 +66,8 @@ export interface Report {
   coverage?: { before: number; after: number; files: CoverageFile[] };
   /** The branch pushed, if any. */
   branch?: string;
+  /** The commit delivered on it (or on the local branch). */
+  commit?: string;
   /** The branch made in the local repository when nothing was pushed (push: none, the CLI). */
   localBranch?: string;
   prUrl?: string;

@@ -103,7 +103,6 @@ describe('chooseWinner', () => {
     attempt: n,
     bestOf: 4,
     mode: 'fix',
-    name: `k #${n}`,
     model: 'm',
     status: 'fixed',
     verified: true,
@@ -112,11 +111,11 @@ describe('chooseWinner', () => {
     linesAdded: 1,
     linesRemoved: 1,
     tokens: 100,
+    turns: 3,
     baseSha: sha,
     branch: `redgreen/fix/k-attempt-${n}`,
     sha: sha,
     title: 't',
-    alsoFailed: [],
     ...over,
   });
 
