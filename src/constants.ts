@@ -54,9 +54,11 @@ export const Outputs = {
 export const Statuses = ['fixed', 'completed', 'gave-up', 'not-reproduced', 'flaky', 'skipped', 'error', 'answered'] as const;
 export type Status = (typeof Statuses)[number];
 
-export const Modes = ['auto', 'fix', 'task', 'coverage', 'ask'] as const;
+export const Modes = ['auto', 'fix', 'task', 'coverage', 'ask', 'plan', 'pick'] as const;
 export type Mode = (typeof Modes)[number];
 export type ResolvedMode = Exclude<Mode, 'auto'>;
+/** The modes that run the agent on one job; plan and pick only arrange such jobs. */
+export type AgentMode = Exclude<ResolvedMode, 'plan' | 'pick'>;
 
 /** The model protocol: auto picks Responses for OpenAI's own endpoint and codex models. */
 export const Apis = ['auto', 'chat', 'responses'] as const;

@@ -2,7 +2,7 @@
 import { getOctokit } from '@actions/github';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import type { ResolvedMode } from '../constants.js';
+import type { AgentMode, ResolvedMode } from '../constants.js';
 import { branchName } from '../delivery/branch.js';
 import type { Git } from '../delivery/git.js';
 import type { Job } from '../engine/job.js';
@@ -26,8 +26,10 @@ export function resolveMode(settings: Settings, ctx: RunContext): ResolvedMode {
 }
 
 export async function planActionJob(settings: Settings, ctx: RunContext, git: Git, api: GitHubApi): Promise<Plan> {
-  const mode = resolveMode(settings, ctx);
-  const error = (reason: string): Plan => ({ kind: 'error', mode, reason });
+  const resolved = resolveMode(settings, ctx);
+  const error = (reason: string): Plan => ({ kind: 'error', mode: resolved, reason });
+  if (resolved === 'plan' || resolved === 'pick') return error(`Mode ${resolved} has its own pipeline and plans no agent job.`);
+  const mode: AgentMode = resolved;
   const repoRoot = (await git.exec(['rev-parse', '--show-toplevel'])).stdout.trim();
   const head = (await git.exec(['rev-parse', 'HEAD'])).stdout.trim();
 
@@ -97,10 +99,10 @@ export async function planActionJob(settings: Settings, ctx: RunContext, git: Gi
     return error('The run is not on a branch (a tag or a detached commit), so there is no branch for the pull request to go into; use push: branch.');
   }
   // A fan-out cell's branch comes from its lasting key; one of several attempts only pushes its own attempt branch, for pick.
-  const attempts = settings.key && mode !== 'coverage' ? settings.bestOf : 1;
-  const branch =
-    settings.key && mode !== 'coverage'
-      ? keyBranch(settings.branchPrefix, mode, settings.key, attempts > 1 ? settings.attempt : undefined)
+  const cell = settings.key && (mode === 'fix' || mode === 'task') ? mode : undefined;
+  const attempts = cell ? settings.bestOf : 1;
+  const branch = cell
+      ? keyBranch(settings.branchPrefix, cell, settings.key, attempts > 1 ? settings.attempt : undefined)
       : branchName(settings.branchPrefix, { mode, failedBranch: target.branch, sha: head, prompt: settings.prompt, ref: baseBranch });
   if (attempts > 1 && settings.push === 'pr') {
     settings = { ...settings, push: 'branch' };

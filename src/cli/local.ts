@@ -38,6 +38,7 @@ export async function runLocal(r: LocalRun): Promise<LocalResult> {
   const { settings } = r;
   const env = r.env ?? process.env;
   const mode = settings.mode === 'auto' ? 'fix' : settings.mode;
+  if (mode === 'plan' || mode === 'pick') throw new SettingsError(`Mode ${mode} fans work out over a GitHub Actions matrix; it runs only as the action.`);
   if (!settings.testCommand) throw new SettingsError('Give the test command: --test "<command>".');
   if (mode === 'task' && !settings.prompt) throw new SettingsError('Task mode needs the task: --prompt "<task>".');
   if (mode === 'coverage' && !settings.coverageCommand) throw new SettingsError('Coverage mode needs --coverage-command "<command>".');

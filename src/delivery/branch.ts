@@ -1,9 +1,9 @@
 // Names the branch a run pushes, the same name for the same job, so a rerun updates its branch and PR instead of adding one.
 import { createHash } from 'node:crypto';
-import type { ResolvedMode } from '../constants.js';
+import type { AgentMode } from '../constants.js';
 
 export interface BranchKey {
-  mode: ResolvedMode;
+  mode: AgentMode;
   /** Fix mode: the branch whose check failed. */
   failedBranch?: string;
   /** The commit the branch is based on. */

@@ -1,5 +1,5 @@
 // A job: everything the engine needs, resolved before it starts (from the Actions context or the CLI's flags).
-import type { ResolvedMode } from '../constants.js';
+import type { AgentMode } from '../constants.js';
 import type { Octokit } from '../delivery/pr.js';
 import type { FoundCommand, Report } from '../report/types.js';
 import type { ExitGate } from '../safety/gate.js';
@@ -15,7 +15,7 @@ export interface PullRequestTarget {
 }
 
 export interface Job {
-  mode: ResolvedMode;
+  mode: AgentMode;
   settings: Settings;
   testCommand: string;
   /** One sentence: where the test command came from. */

@@ -44,6 +44,11 @@ export function attemptArtifactName(key: string, attempt: number, runAttempt = 1
 
 export const AttemptArtifactPrefix = 'redgreen-attempt-';
 
+/** Every cell of a matrix shares GITHUB_JOB, so a cell's evidence is named after its key and attempt instead. */
+export function cellEvidenceName(key: string, attempt: number, runAttempt = 1): string {
+  return `redgreen-evidence-${key}-${attempt}${runAttempt > 1 ? `-r${runAttempt}` : ''}`;
+}
+
 export function planArtifactName(runAttempt = 1): string {
   return `${PlanArtifactPrefix}${runAttempt > 1 ? `-r${runAttempt}` : ''}`;
 }

@@ -16,6 +16,10 @@ import { killAllRunning } from '../testing/process.js';
 import { errorMessage } from '../util/errors.js';
 import { runMention, type MentionJob } from './mention.js';
 import type { ActionRun } from './types.js';
+import { artifactServiceAvailable } from '../fanout/artifacts.js';
+import { attemptRecord, uploadAttempt } from '../fanout/attempt.js';
+import { cellEvidenceName } from '../fanout/keys.js';
+import { uploadEvidence } from '../report/artifact.js';
 
 export async function agentPipeline(r: ActionRun): Promise<Report> {
   if (r.ctx.mention) return runMention(r, mentionJob);
@@ -25,7 +29,13 @@ export async function agentPipeline(r: ActionRun): Promise<Report> {
     host.log.info(`Skipped: ${policy.reason}`);
     return endEarly(host, gate.redact, { mode, status: 'skipped', reason: policy.reason, evidenceDir: r.evidenceDir, startedAt: r.startedAt });
   }
-  return agentJob(r);
+  const report = await agentJob(r);
+  // A fan-out cell leaves its record for pick, whatever its outcome.
+  if (settings.key && (report.mode === 'fix' || report.mode === 'task') && artifactServiceAvailable()) {
+    const record = attemptRecord(report, settings, report.mode);
+    await uploadAttempt(record, ctx.runAttempt, gate.redact).catch((e: unknown) => host.log.warn(`Could not upload the attempt record for pick: ${errorMessage(e)}`));
+  }
+  return report;
 }
 
 /** A fix or task from a mention: the request becomes the prompt; a fix without a test-command reads the head's failed run. */
@@ -42,7 +52,9 @@ const mentionJob: MentionJob = async (r, m) => {
 };
 
 async function agentJob(r: ActionRun): Promise<Report> {
-  const { settings, ctx, host, gate, mode } = r;
+  const { settings, ctx, gate, mode } = r;
+  // Every cell of a matrix shares GITHUB_JOB: a cell's evidence is named after its key and attempt.
+  const host = settings.key ? { ...r.host, uploadEvidence: (dir: string) => uploadEvidence(dir, cellEvidenceName(settings.key, settings.attempt, ctx.runAttempt)) } : r.host;
   const early = (status: Report['status'], reason: string): Promise<Report> =>
     endEarly(host, gate.redact, { mode, status, reason, evidenceDir: r.evidenceDir, startedAt: r.startedAt });
 

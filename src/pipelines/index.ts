@@ -2,6 +2,8 @@
 import type { ResolvedMode } from '../constants.js';
 import { agentPipeline } from './agent.js';
 import { askPipeline } from './ask.js';
+import { pickPipeline } from './pick.js';
+import { planPipeline } from './plan.js';
 import type { Pipeline } from './types.js';
 
 export const pipelines: Record<ResolvedMode, Pipeline> = {
@@ -9,4 +11,6 @@ export const pipelines: Record<ResolvedMode, Pipeline> = {
   task: agentPipeline,
   coverage: agentPipeline,
   ask: askPipeline,
+  plan: planPipeline,
+  pick: pickPipeline,
 };

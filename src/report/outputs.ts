@@ -2,7 +2,8 @@
 import { Outputs } from '../constants.js';
 import type { Report } from './types.js';
 
-export type OutputName = (typeof Outputs)[keyof typeof Outputs];
+/** The outputs every run sets; plan's and pick's own (matrix, count, prs) come through `report.outputs`. */
+export type OutputName = Exclude<(typeof Outputs)[keyof typeof Outputs], typeof Outputs.Matrix | typeof Outputs.Count | typeof Outputs.Prs>;
 
 /** Every output, '' where the run has no value for it. */
 export function actionOutputs(report: Report): Record<OutputName, string> {

@@ -56,6 +56,10 @@ export interface RunActionOptions {
   runnerTemp?: string;
   /** Sets RUNNER_DEBUG=1 so core.debug lines show. */
   debug?: boolean;
+  /** GITHUB_JOB: the job's key in the workflow; `redgreen` by default. */
+  job?: string;
+  /** Tells apart jobs of one run (matrix cells) in the artifact service's job backend id; 0 by default. */
+  jobIndex?: number;
 }
 
 export interface ActionResult {
@@ -130,7 +134,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionResult> {
   const token = opts.token ?? TestSecrets.githubToken;
   const backendIds = {
     run: `00000000-0000-4000-8000-${String(runId).padStart(12, '0')}`,
-    job: `00000000-0000-4000-9000-${String(runId).padStart(12, '0')}`,
+    job: `00000000-0000-4000-9${String(opts.jobIndex ?? 0).padStart(3, '0')}-${String(runId).padStart(12, '0')}`,
   };
   const apiUrl = opts.github?.url ?? 'http://127.0.0.1:9';
   // The artifact client takes any host but github.com, *.ghe.com and *.localhost for GHES and refuses to run.
@@ -202,7 +206,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionResult> {
     GITHUB_TRIGGERING_ACTOR: actor,
     GITHUB_WORKFLOW: 'redgreen',
     GITHUB_WORKFLOW_REF: `${repository}/.github/workflows/redgreen.yml@${ref}`,
-    GITHUB_JOB: 'redgreen',
+    GITHUB_JOB: opts.job ?? 'redgreen',
     GITHUB_ACTION: '__redgreen',
     GITHUB_API_URL: apiUrl,
     GITHUB_SERVER_URL: serverUrl,
