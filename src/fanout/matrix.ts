@@ -66,7 +66,7 @@ export function planMatrix(keys: PlannedKey[], opts: MatrixOptions): MatrixPlan 
         attempts.set(k.key, level);
         room--;
       } else {
-        cutAttempts.push(`${k.name} #${level}`);
+        cutAttempts.push(`${k.name} (attempt ${level})`);
       }
     }
   }

@@ -104,6 +104,96 @@ describe('fan-out over failed jobs', () => {
     expect(gammaBody).toMatch(/\| 1 \| <code>m-1<\/code> \| no: gave-up/);
     expect(JSON.stringify(gh.state.pulls)).not.toContain(TestSecrets.githubToken);
     expect(gh.errors).toEqual([]);
-    expect(Bugs.alpha.planted).toBeTruthy();
+  });
+
+  it('makes one key and one PR of a matrix job that failed in three cells, naming the other cells', async () => {
+    const matrixCi = `name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        node: [18, 20, 22]\n    defaults:\n      run:\n        working-directory: alpha\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test\n`;
+    const { remote, sha } = await fanoutRemote({ '.github/workflows/ci.yml': matrixCi });
+    const { gh, model } = await servers(remote, { alpha: { 'gpt-5-mini': 'small' } });
+    addCiRun(gh, 910, sha, [{ name: 'test (18)' }, { name: 'test (20)' }, { name: 'test (22)' }]);
+
+    const { jobs, steps } = await driveWorkflow({ gh, modelUrl: model.url, remote, eventName: 'workflow_run', ciRunId: 910, runId: 911 });
+
+    const key = `test-${sha.slice(0, 7)}`;
+    const entries = JSON.parse(jobs.plan!.outputs.matrix!).include as Record<string, unknown>[];
+    expect(entries.map((e) => [e.key, e.attempt, e['job-id']])).toEqual([
+      [key, 1, gh.state.runs[0]!.jobs[0]!.id],
+      [key, 2, gh.state.runs[0]!.jobs[0]!.id],
+    ]);
+    expect(steps.get('plan')!.summary).toContain('also failed in test (20), test (22)');
+    expect(steps.get('pick')!.outputs.status).toBe('fixed');
+    expect(gh.state.pulls.map((p) => p.head)).toEqual([`redgreen/fix/${key}`]);
+    // Both attempts made the same one-line change with the same tokens: the lower attempt wins.
+    expect(gh.state.pulls[0]!.body).toContain('attempt 1 of 2 picked');
+    expect(gh.state.pulls[0]!.body).toContain('also failed in test (20), test (22)');
+    expect(await testsPass(remote, `redgreen/fix/${key}`, 'alpha')).toBe(true);
+    expect((await remoteBranches(remote)).filter((b) => b.includes('-attempt-'))).toEqual([]);
+  });
+
+  it('plans nothing for a run on a fork: no cell starts, no model is asked', async () => {
+    const { remote, sha } = await fanoutRemote();
+    const { gh, model } = await servers(remote, {});
+    addCiRun(gh, 920, sha, [{ name: 'alpha' }], { headRepository: 'mallory/repo' });
+
+    const { jobs, steps } = await driveWorkflow({ gh, modelUrl: model.url, remote, eventName: 'workflow_run', ciRunId: 920, runId: 921 });
+
+    expect(steps.get('plan')!.outputs).toMatchObject({ status: 'skipped', count: '0', matrix: '{"include":[]}' });
+    expect(steps.get('plan')!.summary).toContain('fork mallory/repo');
+    expect(jobs.fix!.result).toBe('skipped');
+    expect(jobs.pick!.result).toBe('skipped');
+    expect(model.requests).toEqual([]);
+    expect(gh.state.pulls).toEqual([]);
+  });
+});
+
+describe('fan-out over a task list', () => {
+  it('fans each task out to two attempts and opens one PR per task from the smaller change', async () => {
+    const { remote } = await createRemote(path.join(repoRoot, 'test', 'fixtures', 'projects', 'node-test'));
+    const { gh, model } = await servers(remote, { alpha: { 'm-1': 'big', 'm-2': 'small' } });
+    const tasks = 'Make range() include its end\nFix the off-by-one in range()';
+
+    const { jobs, steps } = await driveWorkflow({ gh, modelUrl: model.url, remote, eventName: 'workflow_dispatch', inputs: { tasks }, runId: 931, vars: { REDGREEN_MODELS: 'm-1, m-2' } });
+
+    const entries = JSON.parse(jobs.plan!.outputs.matrix!).include as Record<string, unknown>[];
+    expect(entries.map((e) => [e.prompt, e.attempt, e.model])).toEqual([
+      ['Make range() include its end', 1, 'm-1'],
+      ['Fix the off-by-one in range()', 1, 'm-1'],
+      ['Make range() include its end', 2, 'm-2'],
+      ['Fix the off-by-one in range()', 2, 'm-2'],
+    ]);
+    expect(jobs.fix!.cells.map((c) => steps.get(c.name)!.outputs.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    const pick = steps.get('pick')!;
+    expect(pick.outputs.status, pick.stdout).toBe('completed');
+    expect(JSON.parse(pick.outputs.prs!)).toHaveLength(2);
+    const heads = gh.state.pulls.map((p) => p.head).sort();
+    expect(heads).toEqual(entries.slice(0, 2).map((e) => `redgreen/task/${String(e.key)}`).sort());
+    for (const head of heads) {
+      expect(gh.state.pulls.find((p) => p.head === head)!.body).toContain('attempt 2 of 2 picked');
+      expect(await testsPass(remote, head, '.')).toBe(true);
+    }
+    expect((await remoteBranches(remote)).filter((b) => b.includes('-attempt-'))).toEqual([]);
+  });
+});
+
+describe('the matrix limit', () => {
+  it('cuts a plan of 300 entries to 256 and says what it left out', async () => {
+    const gh = await startGitHubServer({ defaultPermission: 'write', token: TestSecrets.githubToken });
+    open.push(gh);
+    const tasks = Array.from({ length: 150 }, (_, i) => `Task number ${i + 1}`).join('\n');
+    const result = await runAction({
+      workspace: await makeTempDir('plan-only'),
+      eventName: 'workflow_dispatch',
+      event: workflowDispatchEvent(gh, { tasks }),
+      github: { url: gh.url },
+      sha: 'a'.repeat(40),
+      ref: 'refs/heads/main',
+      inputs: { mode: 'plan', tasks, 'best-of': '2' },
+    });
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(result.outputs.count).toBe('256');
+    const entries = JSON.parse(result.outputs.matrix!).include as Record<string, unknown>[];
+    expect(entries).toHaveLength(256);
+    expect(entries.filter((e) => e.attempt === 1)).toHaveLength(150);
+    expect(result.summary).toContain('44 attempts beyond the 256-job limit of a matrix: Task number 107 (attempt 2), Task number 108 (attempt 2)');
   });
 });

@@ -83,7 +83,7 @@ describe('planMatrix', () => {
     expect(plan.keys.find((k) => k.key === 'k106')?.attempts).toBe(2);
     expect(plan.keys.find((k) => k.key === 'k107')?.attempts).toBe(1);
     expect(plan.entries.find((e) => e.key === 'k107')?.['best-of']).toBe(1);
-    expect(plan.leftOut).toEqual([expect.stringMatching(/^44 attempts beyond the 256-job limit of a matrix: task 107 #2, .* and 34 more\.$/)]);
+    expect(plan.leftOut).toEqual([expect.stringMatching(/^44 attempts beyond the 256-job limit of a matrix: task 107 \(attempt 2\), .* and 34 more\.$/)]);
   });
 
   it('cuts 300 keys to the first 256, one attempt each, and says which', () => {
