@@ -7,10 +7,11 @@ import { planArtifactName, withoutMatrixCell } from '../fanout/keys.js';
 import { planMatrix, type MatrixPlan, type PlannedKey } from '../fanout/matrix.js';
 import { PlanFile, type PlanRecord } from '../fanout/record.js';
 import { renderPlanSummary } from '../fanout/render.js';
-import type { GitHubApi } from '../github/api.js';
+import type { GitHubApi, Job } from '../github/api.js';
 import type { WorkflowRunInfo } from '../github/context.js';
 import { checkPolicy } from '../github/policy.js';
-import { findJob, parseWorkflow } from '../github/workflow-file.js';
+import { findJob, type ReadFile } from '../github/job-tree.js';
+import { parseWorkflow } from '../github/workflow-file.js';
 import type { Report } from '../report/types.js';
 import { errorMessage } from '../util/errors.js';
 import type { ActionRun } from './types.js';
@@ -45,7 +46,7 @@ export async function planPipeline(r: ActionRun): Promise<Report> {
       return end('skipped', `Run ${run.id} of ${run.name || run.path} ended ${run.conclusion ?? 'without a conclusion'}; there is nothing to fix.`);
     }
     const jobs = await host.log.group('Failed jobs', () => r.api.listJobs(run.id));
-    const groupOf = await jobGroups(r.api, run, (line) => host.log.info(line));
+    const groupOf = await jobGroups(r.api, run, jobs, (line) => host.log.info(line));
     ({ keys, neverRan } = failedJobKeys(jobs, run.headSha, groupOf));
     what = `${keys.length} failed job${keys.length === 1 ? '' : 's'} of run ${run.id}`;
   } else {
@@ -61,18 +62,33 @@ export async function planPipeline(r: ActionRun): Promise<Report> {
 }
 
 /**
- * Names the workflow job each listed job belongs to, so the failed cells of one matrix job make one key. The workflow
+ * Names the workflow job each failed job belongs to, so the failed cells of one matrix job make one key. The workflow
  * file tells templated names apart (`Test on ${{ matrix.os }}`); without it, the `name (cell)` suffix is dropped.
  */
-async function jobGroups(api: GitHubApi, run: WorkflowRunInfo, info: (line: string) => void): Promise<(name: string) => string> {
-  try {
-    const workflow = parseWorkflow(await api.fileAt(run.path, run.headSha));
-    if (!('error' in workflow)) return (name) => findJob(workflow, name)?.key ?? withoutMatrixCell(name);
+async function jobGroups(api: GitHubApi, run: WorkflowRunInfo, jobs: Job[], info: (line: string) => void): Promise<(name: string) => string> {
+  const read: ReadFile = async (at) => {
+    if (at.repo) return { error: `${at.repo} is another repository` };
+    try {
+      return { text: await api.fileAt(at.path, at.ref), from: 'the contents API' };
+    } catch (e) {
+      return { error: errorMessage(e) };
+    }
+  };
+  const file = { path: run.path, ref: run.headSha };
+  const source = await read(file);
+  const workflow = 'error' in source ? source : parseWorkflow(source.text, run.path);
+  if ('error' in workflow) {
     info(`${run.path} could not be read as a workflow (${workflow.error}); matrix cells are grouped by their names.`);
-  } catch (e) {
-    info(`${run.path} could not be read (${errorMessage(e)}); matrix cells are grouped by their names.`);
+    return withoutMatrixCell;
   }
-  return withoutMatrixCell;
+  const groups = new Map<string, string>();
+  const search = { github: { repository: `${run.headRepoFullName}`, sha: run.headSha }, runner: {}, read };
+  for (const job of jobs.filter((j) => j.conclusion === 'failure' || j.conclusion === 'timed_out')) {
+    const found = await findJob(search, { workflow, file, from: 'the contents API' }, job.name).catch(() => undefined);
+    // A job inside a called workflow keeps its full `caller / called` name.
+    if (found && !('error' in found) && found.calls.length === 0) groups.set(job.name, found.job.key);
+  }
+  return (name) => groups.get(name) ?? withoutMatrixCell(name);
 }
 
 /** What pick needs to know of the plan: every key, how many attempts it got, and each cell's job name. */
