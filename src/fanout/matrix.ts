@@ -39,7 +39,7 @@ export interface MatrixPlan {
 
 export interface MatrixOptions {
   bestOf: number;
-  /** Attempt n uses models[(n - 1) % length]; `model` when the list is empty. */
+  /** Attempt n uses models[(n - 1) % length]; `model` when the list is empty ('' leaves it to the cell). */
   models: string[];
   model: string;
   limit?: number;

@@ -54,7 +54,8 @@ export async function planPipeline(r: ActionRun): Promise<Report> {
   }
   if (keys.length === 0) return end('skipped', `Nothing to do: ${what}.`, undefined, neverRan);
 
-  const plan = planMatrix(keys, { bestOf: settings.bestOf, models: settings.models, model: settings.model });
+  // Without a models list each cell takes its own model input (its default depends on the cell's endpoint).
+  const plan = planMatrix(keys, { bestOf: settings.bestOf, models: settings.models, model: '' });
   for (const line of plan.leftOut) host.log.warn(`Left out: ${line}`);
   await uploadPlan(plan, ctx.runAttempt, gate.redact, (line) => host.log.warn(line));
   const attempts = settings.bestOf > 1 ? ` × up to ${settings.bestOf} attempts` : '';

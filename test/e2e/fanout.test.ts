@@ -13,6 +13,10 @@ import { keepTempDirsOnFailure, makeTempDir, repoRoot } from '../support/tmp.js'
 import { toolchainEnv } from './world.js';
 
 keepTempDirsOnFailure();
+// Six action runs at once on a shared machine: a bound against hangs, not a speed check.
+const slow = { timeout: 480_000 };
+// The README leaves `models` to a repository variable; unset, every cell takes its own default: this one off OpenAI's endpoint.
+const defaultModel = 'gpt-5-mini';
 const exec = promisify(execFile);
 
 const open: { close(): Promise<void> }[] = [];
@@ -38,7 +42,7 @@ async function testsPass(remote: string, branch: string, project: string): Promi
 }
 
 describe('fan-out over failed jobs', () => {
-  it('plans three failed jobs × two attempts, runs the six cells at once, and picks the smaller verified change of each', async () => {
+  it('plans three failed jobs × two attempts, runs the six cells at once, and picks the smaller verified change of each', slow, async () => {
     const { remote, sha } = await fanoutRemote();
     const playbook: Playbook = {
       alpha: { 'm-1': 'big', 'm-2': 'small' },
@@ -106,19 +110,19 @@ describe('fan-out over failed jobs', () => {
     expect(gh.errors).toEqual([]);
   });
 
-  it('makes one key and one PR of a matrix job that failed in three cells, naming the other cells', async () => {
+  it('makes one key and one PR of a matrix job that failed in three cells, naming the other cells', slow, async () => {
     const matrixCi = `name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        node: [18, 20, 22]\n    defaults:\n      run:\n        working-directory: alpha\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test\n`;
     const { remote, sha } = await fanoutRemote({ '.github/workflows/ci.yml': matrixCi });
-    const { gh, model } = await servers(remote, { alpha: { 'gpt-5-mini': 'small' } });
+    const { gh, model } = await servers(remote, { alpha: { [defaultModel]: 'small' } });
     addCiRun(gh, 910, sha, [{ name: 'test (18)' }, { name: 'test (20)' }, { name: 'test (22)' }]);
 
     const { jobs, steps } = await driveWorkflow({ gh, modelUrl: model.url, remote, eventName: 'workflow_run', ciRunId: 910, runId: 911 });
 
     const key = `test-${sha.slice(0, 7)}`;
     const entries = JSON.parse(jobs.plan!.outputs.matrix!).include as Record<string, unknown>[];
-    expect(entries.map((e) => [e.key, e.attempt, e['job-id']])).toEqual([
-      [key, 1, gh.state.runs[0]!.jobs[0]!.id],
-      [key, 2, gh.state.runs[0]!.jobs[0]!.id],
+    expect(entries.map((e) => [e.key, e.attempt, e['job-id'], e.model])).toEqual([
+      [key, 1, gh.state.runs[0]!.jobs[0]!.id, ''],
+      [key, 2, gh.state.runs[0]!.jobs[0]!.id, ''],
     ]);
     expect(steps.get('plan')!.summary).toContain('also failed in test (20), test (22)');
     expect(steps.get('pick')!.outputs.status).toBe('fixed');
@@ -147,7 +151,7 @@ describe('fan-out over failed jobs', () => {
 });
 
 describe('fan-out over a task list', () => {
-  it('fans each task out to two attempts and opens one PR per task from the smaller change', async () => {
+  it('fans each task out to two attempts and opens one PR per task from the smaller change', slow, async () => {
     const { remote } = await createRemote(path.join(repoRoot, 'test', 'fixtures', 'projects', 'node-test'));
     const { gh, model } = await servers(remote, { alpha: { 'm-1': 'big', 'm-2': 'small' } });
     const tasks = 'Make range() include its end\nFix the off-by-one in range()';

@@ -9,6 +9,7 @@ import { cloneWorkspace, createRemote, git } from './git.js';
 import type { GitHubServer } from './github-server.js';
 import { createState, takeId, type JobInit } from './github-state.js';
 import { chatBody, messages, toolResults, type ModelStep, type RecordedRequest } from './openai-server.js';
+import { responsesBody } from './openai-responses.js';
 import { makeTempDir, repoRoot } from './tmp.js';
 import { parseWorkflowFile, runWorkflow, yamlBlockAfter, type JobResult, type StepCall } from './workflow-runner.js';
 
@@ -85,11 +86,10 @@ export type Playbook = Record<string, Record<string, Behaviour>>;
  */
 export function playbookModel(playbook: Playbook, which: (fileText: string) => string, requests = 400): ModelStep[] {
   const step = (req: RecordedRequest): ModelStep => {
-    const turns = messages(req).filter((m) => m.role === 'assistant').length;
+    const { model, turns, firstOutput: file } = conversation(req);
     if (turns === 0) return { tools: [{ name: 'read_file', args: { path: 'src/range.js' } }] };
-    const file = toolResults(req)[0]?.content ?? '';
     const bug = which(file);
-    const behaviour = playbook[bug]?.[chatBody(req).model] ?? 'fail';
+    const behaviour = playbook[bug]?.[model] ?? 'fail';
     if (behaviour === 'fail') return { tools: [{ name: 'run_tests', args: {} }] };
     if (turns === 1) {
       const { planted, fix } = plantedIn(file);
@@ -100,6 +100,18 @@ export function playbookModel(playbook: Playbook, which: (fileText: string) => s
     return { content: `Fixed the bug in src/range.js (${behaviour} change).` };
   };
   return Array.from({ length: requests }, () => step);
+}
+
+/** The model, how many turns it has taken, and the first tool output, from a Chat Completions or a Responses request. */
+function conversation(req: RecordedRequest): { model: string; turns: number; firstOutput: string } {
+  if (req.pathname.endsWith('/responses')) {
+    const body = responsesBody(req.json);
+    const turns = body.input.filter((i) => i.type === 'function_call' || (i.type === 'message' && i.role === 'assistant')).length;
+    const output = body.input.find((i) => i.type === 'function_call_output')?.['output'];
+    return { model: body.model, turns, firstOutput: typeof output === 'string' ? output : JSON.stringify(output ?? '') };
+  }
+  const turns = messages(req).filter((m) => m.role === 'assistant').length;
+  return { model: chatBody(req).model, turns, firstOutput: toolResults(req)[0]?.content ?? '' };
 }
 
 function plantedIn(file: string): { planted: string; fix: string } {

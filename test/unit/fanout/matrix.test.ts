@@ -70,7 +70,7 @@ describe('planMatrix', () => {
     expect(plan.leftOut).toEqual([]);
   });
 
-  it('uses the model input when no models are listed', () => {
+  it('uses the given model when no models are listed', () => {
     const plan = planMatrix(keys(1), { bestOf: 1, models: [], model: 'gpt-x' });
     expect(plan.entries).toEqual([{ name: 'task 1', key: 'k1', attempt: 1, 'best-of': 1, model: 'gpt-x', prompt: 'task 1' }]);
   });
