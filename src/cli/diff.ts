@@ -9,9 +9,14 @@ async function fixCommit(git: Git, report: Report): Promise<string | undefined> 
     return local.exitCode === 0 ? local.stdout.trim() : undefined;
   }
   if (report.branch) {
-    // Pushed (--push branch): the commit is here too, but only the remote has the branch.
+    // Pushed (--push branch): the commit was built in a clean repository, so only the remote has it; its
+    // objects are fetched (no ref is written) for the diff.
     const remote = await git.exec(['ls-remote', 'origin', `refs/heads/${report.branch}`], { allowFailure: true });
-    return /^[0-9a-f]{40,64}/.exec(remote.stdout)?.[0];
+    const tip = /^[0-9a-f]{40,64}/.exec(remote.stdout)?.[0];
+    if (tip && !(await git.tryRevParse(tip))) {
+      await git.exec(['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', 'origin', tip], { allowFailure: true });
+    }
+    return tip;
   }
   return undefined;
 }
