@@ -24,6 +24,8 @@ export const Inputs = {
   AllowWorkflowEdits: 'allow-workflow-edits',
   WorkingDirectory: 'working-directory',
   SecretEnv: 'secret-env',
+  Sandbox: 'sandbox',
+  Network: 'network',
   Draft: 'draft',
   Labels: 'labels',
   CommitAuthor: 'commit-author',

@@ -3,6 +3,7 @@ import * as core from '@actions/core';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { FinalWord } from './action/final.js';
 import { actionsHost } from './action/host.js';
 import { resolveMode } from './action/plan.js';
 import { type ResolvedMode } from './constants.js';
@@ -20,7 +21,9 @@ import { errorMessage } from './util/errors.js';
 export async function run(): Promise<void> {
   const startedAt = Date.now();
   const gate = new ExitGate();
-  const host = actionsHost(gate.redact);
+  // Outputs and summary are held back and written last, after every untrusted process has ended.
+  const final = new FinalWord(process.env);
+  const host = final.host(actionsHost(gate.redact));
   let mode: ResolvedMode = 'fix';
   const evidenceDir = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'redgreen-evidence-'));
   try {
@@ -31,16 +34,17 @@ export async function run(): Promise<void> {
     mode = resolveMode(settings, ctx);
     const api = createGitHubApi({ token: settings.githubToken, apiUrl: ctx.apiUrl, repo: ctx.repo });
     const report = await pipelines[mode]({ settings, ctx, mode, api, host, gate, evidenceDir, startedAt });
-    setOutputs(report);
+    setOutputs(final, report);
     if (report.status === 'error') core.setFailed(report.reason);
     else host.log.info(`redgreen: ${report.status}: ${report.reason}`);
   } catch (e) {
     const reason = gate.redact(errorMessage(e));
     const report = await endEarly(host, gate.redact, { mode, status: 'error', reason, evidenceDir, startedAt }).catch(() => undefined);
-    if (report) setOutputs(report);
+    if (report) setOutputs(final, report);
     core.setFailed(reason);
   } finally {
     killAllRunning();
+    await final.write();
   }
 }
 
@@ -52,8 +56,8 @@ function maskSecrets(settings: Settings, gate: ExitGate): void {
   }
 }
 
-function setOutputs(report: Report): void {
-  for (const [name, value] of Object.entries(actionOutputs(report))) core.setOutput(name, value);
+function setOutputs(final: FinalWord, report: Report): void {
+  for (const [name, value] of Object.entries(actionOutputs(report))) final.setOutput(name, value);
   // Mode-specific outputs (plan's matrix and count, pick's PR list).
-  for (const [name, value] of Object.entries(report.outputs ?? {})) core.setOutput(name, value);
+  for (const [name, value] of Object.entries(report.outputs ?? {})) final.setOutput(name, value);
 }

@@ -1,6 +1,7 @@
 // Reads every input once into one typed, validated Settings value; nothing downstream reads inputs.
 import { isOpenAIEndpoint } from './agent/protocol.js';
 import { Apis, Inputs, Modes, PushModes, type ApiChoice, type Mode, type PushMode } from './constants.js';
+import { NetworkModes, SandboxModes, type NetworkMode, type SandboxMode } from './safety/sandbox.js';
 
 export interface Settings {
   mode: Mode;
@@ -30,6 +31,10 @@ export interface Settings {
   workingDirectory: string;
   /** Extra environment variable names to withhold and redact. */
   secretEnv: string[];
+  /** Who runs the untrusted code: a second user (auto: where the runner allows one), or the action's own user. */
+  sandbox: SandboxMode;
+  /** off: untrusted processes reach only their own loopback once the setup commands have run. */
+  network: NetworkMode;
   draft: boolean;
   labels: string[];
   author: { name: string; email: string };
@@ -175,6 +180,8 @@ export function parseSettings(
     allowWorkflowEdits: bool(Inputs.AllowWorkflowEdits, get(Inputs.AllowWorkflowEdits)),
     workingDirectory: resolvePath(root, get(Inputs.WorkingDirectory) || '.'),
     secretEnv: list(get(Inputs.SecretEnv)),
+    sandbox: oneOf(Inputs.Sandbox, get(Inputs.Sandbox), SandboxModes, 'auto'),
+    network: oneOf(Inputs.Network, get(Inputs.Network), NetworkModes, 'on'),
     draft: bool(Inputs.Draft, get(Inputs.Draft)),
     labels: list(get(Inputs.Labels)),
     author: parseAuthor(get(Inputs.CommitAuthor)),

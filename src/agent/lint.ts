@@ -1,12 +1,15 @@
 // A syntax check after every write, so a broken edit is reported at once instead of by the next test run.
-import { execFile } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { runCheck } from '../testing/process.js';
 
 const TIMEOUT_MS = 10_000;
 const MAX_MESSAGE = 1500;
 
-/** Parsers only: nothing here runs the project's code. */
+/**
+ * Parsers only, run as the untrusted side from outside the workspace: Python isolated (`-I`: no script folder,
+ * no user site, no PYTHON* variables), so a file the model wrote (an `ast.py`) is never imported.
+ */
 function checker(file: string): ((abs: string) => Promise<string | undefined>) | undefined {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.json') {
@@ -20,7 +23,7 @@ function checker(file: string): ((abs: string) => Promise<string | undefined>) |
     };
   }
   if (['.js', '.mjs', '.cjs'].includes(ext)) return (abs) => run(process.execPath, ['--check', abs]);
-  if (ext === '.py') return (abs) => run('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1])', abs]);
+  if (ext === '.py') return (abs) => run('python3', ['-I', '-c', 'import ast,sys; ast.parse(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1])', abs]);
   return undefined;
 }
 
@@ -35,15 +38,11 @@ async function parsedBefore(abs: string, before: string, check: (abs: string) =>
   }
 }
 
-function run(command: string, args: string[]): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile(command, args, { timeout: TIMEOUT_MS, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }, (error, _stdout, stderr) => {
-      if (!error) return resolve(undefined);
-      // A checker that is missing or timed out says nothing about the file.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error.killed) return resolve(undefined);
-      resolve(stderr.trim() || error.message);
-    });
-  });
+async function run(command: string, args: string[]): Promise<string | undefined> {
+  const r = await runCheck([command, ...args], TIMEOUT_MS);
+  // A checker that is missing or timed out says nothing about the file.
+  if (r.exitCode === 0 || r.missing || r.timedOut) return undefined;
+  return r.output || `${command} exited with ${r.exitCode ?? 'a signal'}`;
 }
 
 /** JSX and similar dialects that a plain parser rejects: a new file of that kind is not checked. */

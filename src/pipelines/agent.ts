@@ -11,6 +11,7 @@ import { checkPolicy } from '../github/policy.js';
 import { renderOutcome } from '../report/comment.js';
 import type { Report } from '../report/types.js';
 import { childEnv } from '../safety/env.js';
+import { openSandbox, type Sandbox } from '../safety/sandbox.js';
 import type { Settings } from '../settings.js';
 import { killAllRunning } from '../testing/process.js';
 import { errorMessage } from '../util/errors.js';
@@ -60,6 +61,7 @@ async function agentJob(r: ActionRun): Promise<Report> {
 
   const git = new Git(settings.workingDirectory);
   const stripped = await stripCredentials(git);
+  let sandbox: Sandbox | undefined;
   try {
     for (const secret of stripped.found) gate.add(secret);
     if (stripped.removed.length) host.log.info(`Took the persisted credentials out of .git/config for the run: ${stripped.removed.join(', ')}`);
@@ -67,6 +69,11 @@ async function agentJob(r: ActionRun): Promise<Report> {
     const plan = await host.log.group('Plan', () => planActionJob(settings, ctx, git, r.api));
     if (plan.kind === 'error') return early('error', plan.reason);
     const { stepEnv, notes, ...job } = plan.job;
+    // From here on, everything untrusted runs through the sandbox: a second user where the runner allows one.
+    sandbox = await host.log.group('Sandbox', () => openSandbox({ mode: settings.sandbox, network: settings.network, workspace: job.repoRoot, env: process.env }));
+    host.log.info(sandbox.kind === 'user' ? 'Untrusted code runs as a second user of this run.' : "Untrusted code runs as the action's own user.");
+    for (const note of sandbox.notes) (sandbox.kind === 'user' ? host.log.info : host.log.warn)(note);
+    notes.push(...sandbox.notes);
     for (const note of notes) host.log.info(`note: ${note}`);
     host.log.info(`mode: ${job.mode}; test command: ${job.testCommand} (${job.commandSource}); branch: ${job.branch}`);
     const model = createOpenAIClient({
@@ -97,6 +104,8 @@ async function agentJob(r: ActionRun): Promise<Report> {
   } finally {
     // Nothing the run started may outlive it and write into .git/config after it is put back.
     killAllRunning();
+    // The second user's processes end, the workspace goes back to the runner's user, the user is removed.
+    await sandbox?.close().catch((e: unknown) => host.log.warn(`Could not take the sandbox down: ${errorMessage(e)}`));
     await stripped.restore().catch((e: unknown) => host.log.warn(`Could not restore .git/config: ${errorMessage(e)}`));
   }
 }

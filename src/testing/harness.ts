@@ -1,11 +1,11 @@
 // The test stage's one entry point: runs the test command (whole or targeted), logs each run, reads its results.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { plainText } from './ansi.js';
 import { detectInvocation } from './detect.js';
 import { failureLines } from './failure-lines.js';
 import { applyInserts, reportRequest, targetInserts } from './plan.js';
+import { activeSandbox } from '../safety/sandbox.js';
 import { runProcess, type ProcessResult } from './process.js';
 import { isFileCase } from './runners/common.js';
 import { detectFromOutput, specFor } from './runners/index.js';
@@ -96,7 +96,8 @@ export function createTestHarness(opts: HarnessOptions): TestHarness {
     base: string,
     targets: Insertion[] | undefined,
   ): Promise<{ run: TestRun; report?: ReportRequest; reportRead: boolean; output: string }> {
-    const reportDir = await mkdtemp(join(tmpdir(), 'redgreen-report-'));
+    // Where the untrusted test runner may write its report and the action can read it.
+    const reportDir = await activeSandbox().scratch('redgreen-report-');
     const logFile = join(opts.logDir, `${String(index).padStart(2, '0')}-${ro.phase}.log`);
     try {
       const report = reportsWork ? reportRequest(inv, reportDir) : undefined;
@@ -137,6 +138,8 @@ export function createTestHarness(opts: HarnessOptions): TestHarness {
   }
 
   async function run(ro: RunOptions): Promise<TestRun> {
+    // Setup may download; everything after it runs without the network when the network input says off.
+    if (ro.phase !== 'setup') activeSandbox().cutNetwork();
     const index = next++;
     const whole = ro.command ?? opts.command;
     const detected = ro.command ? detectInvocation(ro.command, root) : main;

@@ -1,10 +1,10 @@
-// Runs one shell command in its own process group, bounded in time, with its output redacted into a log file.
+// The one way untrusted code runs: a shell command through the sandbox, in its own process group, bounded in time, its output redacted into a log file.
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { activeSandbox } from '../safety/sandbox.js';
 import { HeadTail, LineRedactor } from './capture.js';
 
 export interface ProcessOptions {
@@ -39,85 +39,16 @@ const DRAIN_MS = 1000;
 const running = new Set<number>();
 
 /**
- * Every process a run starts inherits `REDGREEN_TEST_RUN=<tag>`, so one that left the process group (a server
- * spawned `detached`, a daemon) can still be found. The tags of every run so far, for the sweep at shutdown.
- */
-const TAG = 'REDGREEN_TEST_RUN';
-const tags = new Set<string>();
-
-function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    // ESRCH: nobody left in the group. EPERM cannot happen for our own children.
-    return false;
-  }
-}
-
-/**
- * Live processes (read from /proc; none where there is none) that carry one of `runTags` or, when `root` is
- * given, descend from it: the tag finds a process whose parent is gone, the tree one that dropped its environment.
- */
-function strays(runTags: ReadonlySet<string>, root?: number): number[] {
-  let pids: number[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
-  } catch {
-    return [];
-  }
-  const parents = new Map<number, number>();
-  const found = new Set<number>();
-  for (const pid of pids) {
-    if (pid === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state === 'Z') continue;
-      parents.set(pid, Number(ppid));
-      const tagged = readFileSync(`/proc/${pid}/environ`, 'utf8')
-        .split('\0')
-        .some((v) => v.startsWith(`${TAG}=`) && runTags.has(v.slice(TAG.length + 1)));
-      if (tagged) found.add(pid);
-    } catch {
-      // Gone already, or not ours to read.
-    }
-  }
-  if (root !== undefined) {
-    for (const pid of parents.keys()) {
-      for (let p = pid, depth = 0; p > 1 && depth < 64; p = parents.get(p) ?? 0, depth++) {
-        if (p === root) {
-          found.add(pid);
-          break;
-        }
-      }
-    }
-  }
-  return [...found];
-}
-
-function killPids(pids: Iterable<number>): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Gone already.
-    }
-  }
-}
-
-/**
- * For shutdown: kills every process group still running, and every process any run started that left its
- * group. Returns how many groups were signalled.
+ * For shutdown: kills every process group still running, and every process the untrusted side started,
+ * wherever it went (the sandbox's sweep: the second user's every process, or all the run's descendants).
+ * Returns how many groups were signalled.
  */
 export function killAllRunning(): number {
+  const sandbox = activeSandbox();
   let killed = 0;
-  for (const pgid of running) {
-    if (signalGroup(pgid, 'SIGKILL')) killed++;
-  }
+  for (const pgid of running) if (sandbox.signal(-pgid, 'SIGKILL')) killed++;
   running.clear();
-  killPids(strays(tags));
-  tags.clear();
+  sandbox.sweep();
   return killed;
 }
 
@@ -142,12 +73,13 @@ export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
     return log.write(text);
   };
 
+  const sandbox = activeSandbox();
   const started = performance.now();
-  const tag = randomUUID();
   // `exec 2>&1` first: one pipe for both streams keeps their lines in the order they were written.
-  const child = spawn('bash', ['-c', `exec 2>&1\n${opts.command}`], {
+  const launch = sandbox.launch(['bash', '-c', `exec 2>&1\n${opts.command}`], { ...opts.env, ...sandbox.env });
+  const child = spawn(launch.file, launch.args, {
     cwd: opts.cwd,
-    env: { ...opts.env, [TAG]: tag },
+    env: launch.env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -183,7 +115,7 @@ export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
   }
   const pgid = child.pid!;
   running.add(pgid);
-  tags.add(tag);
+  sandbox.started(pgid);
 
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -195,19 +127,18 @@ export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
   clearTimeout(timer);
   if (first === 'timeout') {
     timedOut = true;
-    // The tree is whole while the command still runs: note every process in it before signals break it up.
-    const tree = strays(new Set([tag]), pgid);
-    signalGroup(pgid, 'SIGTERM');
+    sandbox.signal(-pgid, 'SIGTERM');
     const deadline = performance.now() + GRACE_MS;
-    while (performance.now() < deadline && signalGroup(pgid, 0)) await sleep(100);
-    // A hung run goes whole, including what left its group.
-    killPids(new Set([...tree, ...strays(new Set([tag]))]));
+    while (performance.now() < deadline && sandbox.signal(-pgid, 0)) await sleep(100);
+    // A hung run goes whole, including what left its group: the sandbox followed every process it started.
+    sandbox.killFrom(pgid);
   }
   // Whatever the command left behind in its group (watchers, `sleep &`) goes now. What a finished command
   // started in a session of its own (a database a setup command daemonized) lives on for the later runs,
   // until killAllRunning at the end.
-  signalGroup(pgid, 'SIGKILL');
+  sandbox.signal(-pgid, 'SIGKILL');
   running.delete(pgid);
+  sandbox.ended(pgid);
   const exit = await exited;
   await Promise.race([closed, sleep(DRAIN_MS)]);
   child.stdout.destroy();
@@ -225,4 +156,53 @@ export async function runProcess(opts: ProcessOptions): Promise<ProcessResult> {
     output: kept.text(),
     logBytes,
   };
+}
+
+export interface CheckResult {
+  exitCode: number | null;
+  /** stderr, then stdout. */
+  output: string;
+  timedOut: boolean;
+  /** The checker is not installed here. */
+  missing: boolean;
+}
+
+/**
+ * A short check (a parser over one file) run as the untrusted side, from outside the workspace, with nothing of
+ * the action's environment but PATH: a file the model wrote cannot shadow what the checker imports, and what
+ * runs is bounded and swept like any test run.
+ */
+export async function runCheck(argv: string[], timeoutMs: number): Promise<CheckResult> {
+  const sandbox = activeSandbox();
+  const launch = sandbox.launch(argv, { PATH: process.env.PATH ?? '/usr/bin:/bin', ...sandbox.env });
+  const child = spawn(launch.file, launch.args, { cwd: sandbox.outside, env: launch.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  for (const name of ['stdout', 'stderr'] as const) {
+    child[name].setEncoding('utf8').on('data', (c: string) => {
+      if (out[name].length < 64 * 1024) out[name] += c;
+    });
+  }
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const result = await new Promise<{ code: number | null; missing: boolean }>((resolve) => {
+    child.once('error', (e: NodeJS.ErrnoException) => resolve({ code: null, missing: e.code === 'ENOENT' }));
+    child.once('spawn', () => {
+      running.add(child.pid!);
+      sandbox.started(child.pid!);
+      timer = setTimeout(() => {
+        timedOut = true;
+        sandbox.signal(-child.pid!, 'SIGKILL');
+        sandbox.killFrom(child.pid!);
+      }, timeoutMs);
+    });
+    child.once('close', (code) => resolve({ code, missing: false }));
+  });
+  clearTimeout(timer);
+  if (child.pid !== undefined) {
+    // A checker has no business leaving anything behind.
+    sandbox.signal(-child.pid, 'SIGKILL');
+    running.delete(child.pid);
+    sandbox.ended(child.pid);
+  }
+  return { exitCode: result.code, output: `${out.stderr}${out.stdout}`.trim(), timedOut, missing: result.missing || result.code === 127 };
 }

@@ -1,6 +1,6 @@
 // Safety end to end: a hostile model and a hostile test suite together leak no secret and leave the workspace untouched; fork code and readers are refused.
 import { execFile } from 'node:child_process';
-import { cp, readdir, readFile, symlink } from 'node:fs/promises';
+import { chmod, cp, readdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
@@ -107,6 +107,8 @@ describe.each(['inline', 'include-file'] as const)('hostile model and hostile te
     expect(included === undefined).toBe(credentials === 'inline');
     const includedBefore = included ? await readFile(included) : undefined;
     const dumps = await makeTempDir('hostile-dumps');
+    // The tests run as the second user: the raw copy goes where any user may write.
+    await chmod(dumps, 0o777);
 
     // actions/checkout v6 keeps its credentials file in RUNNER_TEMP, where every step (and test) can list it.
     const result = await world.run({ inputs, env: { HOSTILE_DUMP_DIR: dumps }, ...(included ? { runnerTemp: path.dirname(included) } : {}) });
@@ -166,10 +168,10 @@ describe.each(['inline', 'include-file'] as const)('hostile model and hostile te
     expect(result.masks).toContain(TestSecrets.githubToken);
     expect(result.masks).toContain(TestSecrets.openaiKey);
 
-    // What it dug out of the action's own process through /proc reached the log masked.
+    // The tests ran as the second user, so the action's own process was closed to them through /proc.
     const reproLog = Object.entries(artifact).find(([name]) => /^logs\/.*reproduce/.test(name))?.[1] ?? '';
     expect(reproLog).toContain('=== env');
-    expect(reproLog).toContain('INPUT_OPENAI-API-KEY=***');
+    expect(reproLog).toContain('=== ancestor environment\n(cannot read /proc)');
 
     // Nothing the tests printed or wrote became a workflow command, an output, or the environment of later steps.
     expect(result.stdout).not.toMatch(/printed by a test|forged-by-a-test/);
