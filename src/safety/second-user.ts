@@ -9,7 +9,7 @@ import { killPid, Lineage, listProcs } from './procs.js';
 import type { NetworkMode, Sandbox } from './sandbox.js';
 
 const SYSTEM_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-const TOOLS = ['useradd', 'userdel', 'setpriv', 'setfacl', 'chown', 'kill', 'rm', 'unshare', 'ip'] as const;
+const TOOLS = ['useradd', 'userdel', 'setpriv', 'setfacl', 'chown', 'kill', 'rm', 'bash', 'unshare', 'ip'] as const;
 type Tool = (typeof TOOLS)[number];
 
 /** A system tool by absolute path, never through the PATH a step may have changed. */
@@ -90,7 +90,8 @@ export async function openSecondUser(o: { network: NetworkMode; workspace: strin
     for (let round = 0; round < 10; round++) {
       const left = listProcs().filter((p) => p.uid === user.uid);
       if (left.length === 0) break;
-      priv('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', tool('kill'), '-s', 'KILL', '--', '-1'], true);
+      // bash's own kill: the kill programs disagree on how to spell pid -1.
+      priv('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', tool('bash'), '-c', 'kill -KILL -1'], true);
     }
     // The wrappers (unshare, sudo) run as the action's user and end with their command; anything left goes too.
     for (const p of lineage.look()) if (p.uid === self.uid && p.pid !== process.pid) (sudo ? priv('kill', ['-s', 'KILL', String(p.pid)], true) : killPid(p.pid));

@@ -61,3 +61,24 @@ export function killAll(processes: ProcessInfo[]): void {
     }
   }
 }
+
+/** Live processes whose command line holds `needle`, after the same short grace: found by what they run, not by anything they could unset. */
+export async function findByCmdline(needle: string): Promise<ProcessInfo[]> {
+  const look = async (): Promise<ProcessInfo[]> => {
+    const found: ProcessInfo[] = [];
+    for (const pid of await readdir('/proc')) {
+      if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+      const stat = await readProc(pid, 'stat');
+      if (!stat || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      const cmdline = ((await readProc(pid, 'cmdline')) ?? '').split('\0').filter(Boolean).join(' ');
+      if (cmdline.includes(needle)) found.push({ pid: Number(pid), cmdline });
+    }
+    return found;
+  };
+  let found = await look();
+  for (let i = 0; i < 20 && found.length > 0; i++) {
+    await sleep(25);
+    found = await look();
+  }
+  return found;
+}
