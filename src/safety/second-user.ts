@@ -71,6 +71,8 @@ export async function openSecondUser(o: { network: NetworkMode; workspace: strin
   await chmod(root, 0o711);
   const home = path.join(root, 'home');
   await mkdir(home, { mode: 0o700 });
+  /** Where checks start: outside the workspace, open to both users, writable by neither of them but the action. */
+  const outside = path.join(root, 'outside');
   priv('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', home, '--shell', '/usr/sbin/nologin', name]);
   const entry = readFileSync('/etc/passwd', 'utf8')
     .split('\n')
@@ -136,6 +138,7 @@ export async function openSecondUser(o: { network: NetworkMode; workspace: strin
       denied.push(place);
     }
     // Its own folders: the home, its RUNNER_TEMP, a git that accepts the workspace; and scratch space for reports.
+    await mkdir(outside, { mode: 0o755 });
     const scratchRoot = path.join(root, 'scratch');
     await mkdir(scratchRoot, { mode: 0o711 });
     priv('setfacl', ['-m', [`${acl}:rwx`, `d:${acl}:rwX`, ...(self.uid === 0 ? [] : [`d:u:${self.uid}:rwX`])].join(','), scratchRoot]);
@@ -158,7 +161,8 @@ export async function openSecondUser(o: { network: NetworkMode; workspace: strin
   const setup = launch(['sh', '-c', 'mkdir -p "$RUNNER_TEMP" && git config --global --add safe.directory "$1"', 'sh', o.workspace], {
     PATH: o.env.PATH ?? '/usr/bin:/bin',
   });
-  const made = spawnSync(setup.file, setup.args, { env: setup.env, cwd: home, encoding: 'utf8', timeout: 60_000 });
+  // Started from a folder both users may enter: the home is the second user's alone.
+  const made = spawnSync(setup.file, setup.args, { env: setup.env, cwd: outside, encoding: 'utf8', timeout: 60_000 });
   if (made.status !== 0) {
     await undo();
     throw new Error(`could not set up the second user ${name}: ${(made.stderr || made.error?.message || '').trim()}`);
@@ -180,7 +184,7 @@ export async function openSecondUser(o: { network: NetworkMode; workspace: strin
     kind: 'user',
     notes,
     env: userEnv,
-    outside: home,
+    outside,
     launch,
     async scratch(prefix) {
       const dir = await mkdtemp(path.join(root, 'scratch', prefix));

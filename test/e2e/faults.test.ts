@@ -1,5 +1,5 @@
 // Robustness end to end: a model API that fails, a test that never ends, a test that floods its output, and a cost cap that holds.
-import { readdir, readFile } from 'node:fs/promises';
+import { chmod, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +93,8 @@ describe('a test that never ends', () => {
     const fix = await readFix('slow-hang');
     const world = await worlds.make({ project: 'slow-hang', script: fixingScript(fix) });
     const pids = await makeTempDir('hang-pids');
+    // The suite may run as the second user: the pid files go where any user may write.
+    await chmod(pids, 0o777);
     const result = await world.run({ inputs: { ...inputs, 'test-timeout': '20' }, env: { HANG_PID_DIR: pids } });
 
     expect(result.exitCode, result.stdout).toBe(0);
