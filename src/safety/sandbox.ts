@@ -1,6 +1,6 @@
 // The one seam for untrusted code: how setup and test commands, the model's shell and syntax checks are started and ended.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { descendants, killPid, Lineage, listProcs } from './procs.js';
@@ -63,7 +63,7 @@ export const NO_SECOND_USER_WARNING =
 let active: Sandbox | undefined;
 
 export function activeSandbox(): Sandbox {
-  active ??= plainSandbox({ notes: [], env: {}, outside: os.tmpdir(), network: 'on', owned: [], orphans: false });
+  active ??= plainSandbox({ notes: [], env: {}, outside: os.tmpdir(), network: 'on', owned: [], orphansIn: [] });
   return active;
 }
 
@@ -86,7 +86,7 @@ export async function openSandbox(o: SandboxOptions): Promise<Sandbox> {
     const runnerTemp = path.join(home, 'runner-temp');
     const outside = path.join(home, 'outside');
     await Promise.all([mkdir(runnerTemp), mkdir(outside)]);
-    sandbox = plainSandbox({ notes: [NO_SECOND_USER_WARNING], env: { RUNNER_TEMP: runnerTemp }, outside, network: o.network, owned: [home], orphans: true });
+    sandbox = plainSandbox({ notes: [NO_SECOND_USER_WARNING], env: { RUNNER_TEMP: runnerTemp }, outside, network: o.network, owned: [home], orphansIn: [o.workspace, home] });
   }
   active = sandbox;
   const close = sandbox.close.bind(sandbox);
@@ -108,21 +108,32 @@ function ticksNow(): number {
   }
 }
 
+/** Whether the process works in one of `dirs` (its current folder, read through /proc). */
+function worksIn(pid: number, dirs: string[]): boolean {
+  try {
+    const cwd = readlinkSync(`/proc/${pid}/cwd`);
+    return dirs.some((d) => cwd === d || cwd.startsWith(`${d}/`));
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The action's own user runs the untrusted code; every process it starts is followed through /proc. With
- * `orphans` (the action, not the CLI on someone's desktop), the sweep also ends every process of this user that
- * started after the sandbox opened and was left to init: a daemon that double-forked faster than the poll.
+ * The action's own user runs the untrusted code; every process it starts is followed through /proc. The sweep
+ * also ends the processes of this user that started after the sandbox opened, were left to init, and work in
+ * one of `orphansIn` (the workspace): a daemon that double-forked faster than the poll. Another run's daemons
+ * on the same host work elsewhere and are left alone.
  */
-function plainSandbox(o: { notes: string[]; env: Record<string, string>; outside: string; network: NetworkMode; owned: string[]; orphans: boolean }): Sandbox {
+function plainSandbox(o: { notes: string[]; env: Record<string, string>; outside: string; network: NetworkMode; owned: string[]; orphansIn: string[] }): Sandbox {
   const lineage = new Lineage();
   let networkCut = false;
   const self = process.getuid?.() ?? -1;
-  const opened = o.orphans ? ticksNow() : Number.POSITIVE_INFINITY;
+  const opened = o.orphansIn.length ? ticksNow() : Number.POSITIVE_INFINITY;
   const sweep = (): void => {
     // Several rounds: a process may fork while the last one is being killed.
     for (let round = 0; round < 5; round++) {
       const procs = listProcs();
-      const orphans = procs.filter((p) => p.ppid === 1 && p.start >= opened);
+      const orphans = procs.filter((p) => p.ppid === 1 && p.start >= opened && p.uid === self && worksIn(p.pid, o.orphansIn));
       const ours = [...lineage.look(procs), ...descendants(procs, process.pid), ...orphans].filter((p) => p.uid === self && p.pid !== process.pid);
       if (ours.length === 0) return;
       for (const p of ours) killPid(p.pid);
