@@ -1,6 +1,6 @@
 // The model's file tools against a tree that test code changes underneath: hard links and folder/symlink swaps reach nothing outside.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { changedFiles } from '../support/git.js';
@@ -27,6 +27,9 @@ async function outsideFolder(): Promise<{ dir: string; file: string; snapshot():
   const dir = await makeTempDir('outside');
   const file = path.join(dir, 'secret.txt');
   await writeFile(file, 'outside the workspace\n');
+  // Open to every user, so a test running as the second user can still link it in: the file tools must refuse it.
+  await chmod(dir, 0o755);
+  await chmod(file, 0o666);
   const snapshot = async () =>
     Promise.all((await readdir(dir)).sort().map(async (name) => `${name}: ${await readFile(path.join(dir, name), 'utf8')}`));
   return { dir, file, snapshot };
