@@ -69,10 +69,7 @@ async function agentJob(r: ActionRun): Promise<Report> {
     const plan = await host.log.group('Plan', () => planActionJob(settings, ctx, git, r.api));
     if (plan.kind === 'error') return early('error', plan.reason);
     const { stepEnv, notes, ...job } = plan.job;
-    // From here on, everything untrusted runs through the sandbox: a second user where the runner allows one.
-    sandbox = await host.log.group('Sandbox', () => openSandbox({ mode: settings.sandbox, network: settings.network, workspace: job.repoRoot, env: process.env }));
-    host.log.info(sandbox.kind === 'user' ? 'Untrusted code runs as a second user of this run.' : "Untrusted code runs as the action's own user.");
-    for (const note of sandbox.notes) (sandbox.kind === 'user' ? host.log.info : host.log.warn)(note);
+    sandbox = await openRunSandbox(r, job.repoRoot);
     notes.push(...sandbox.notes);
     for (const note of notes) host.log.info(`note: ${note}`);
     host.log.info(`mode: ${job.mode}; test command: ${job.testCommand} (${job.commandSource}); branch: ${job.branch}`);
@@ -108,6 +105,15 @@ async function agentJob(r: ActionRun): Promise<Report> {
     await sandbox?.close().catch((e: unknown) => host.log.warn(`Could not take the sandbox down: ${errorMessage(e)}`));
     await stripped.restore().catch((e: unknown) => host.log.warn(`Could not restore .git/config: ${errorMessage(e)}`));
   }
+}
+
+/** From here on, everything untrusted runs through the sandbox: a second user where the runner allows one. */
+export async function openRunSandbox(r: ActionRun, repoRoot: string): Promise<Sandbox> {
+  const { settings, host } = r;
+  const sandbox = await host.log.group('Sandbox', () => openSandbox({ mode: settings.sandbox, network: settings.network, workspace: repoRoot, env: process.env }));
+  host.log.info(sandbox.kind === 'user' ? 'Untrusted code runs as a second user of this run.' : "Untrusted code runs as the action's own user.");
+  for (const note of sandbox.notes) (sandbox.kind === 'user' ? host.log.info : host.log.warn)(note);
+  return sandbox;
 }
 
 export function secretsOf(settings: Settings, found: string[]): string[] {

@@ -13,7 +13,8 @@ import type { Report } from '../report/types.js';
 import { childEnv } from '../safety/env.js';
 import { killAllRunning } from '../testing/process.js';
 import { errorMessage } from '../util/errors.js';
-import { secretsOf } from './agent.js';
+import type { Sandbox } from '../safety/sandbox.js';
+import { openRunSandbox, secretsOf } from './agent.js';
 import { runMention } from './mention.js';
 import type { ActionRun } from './types.js';
 
@@ -57,9 +58,11 @@ async function ask(r: ActionRun, question: string): Promise<AskResult> {
   const { settings, ctx, host, gate } = r;
   const git = new Git(settings.workingDirectory);
   const stripped = await stripCredentials(git);
+  let sandbox: Sandbox | undefined;
   try {
     for (const secret of stripped.found) gate.add(secret);
     const repoRoot = (await git.exec(['rev-parse', '--show-toplevel'])).stdout.trim();
+    sandbox = await openRunSandbox(r, repoRoot);
     const sha = (await git.exec(['rev-parse', 'HEAD'])).stdout.trim();
     const repo = `${ctx.repo.owner}/${ctx.repo.repo}`;
     // On a pull request's head the instructions files are the author's to change: take them from the base branch.
@@ -90,10 +93,12 @@ async function ask(r: ActionRun, question: string): Promise<AskResult> {
       host,
       model,
     );
+    result.report.notes.push(...sandbox.notes);
     await host.writeSummary(gate.redact(renderSummary(result.report)));
     return result;
   } finally {
     killAllRunning();
+    await sandbox?.close().catch((e: unknown) => host.log.warn(`Could not take the sandbox down: ${errorMessage(e)}`));
     await stripped.restore().catch((e: unknown) => host.log.warn(`Could not restore .git/config: ${errorMessage(e)}`));
   }
 }
