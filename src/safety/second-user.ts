@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { killPid, Lineage, listProcs } from './procs.js';
@@ -43,6 +43,8 @@ export async function secondUserPossible(): Promise<{ ok: true; privileged: Priv
 const CREDENTIALS = ['.ssh', '.docker', '.config', '.gitconfig', '.git-credentials', '.netrc', '.npmrc', '.pypirc', '.aws', '.azure', '.kube', '.gnupg', '.cargo/credentials', '.cargo/credentials.toml'];
 /** The environment variables naming the runner's toolchains: the second user may reach (not write) them. */
 const TOOLCHAIN_VARS = ['PYENV_ROOT', 'CARGO_HOME', 'RUSTUP_HOME', 'RUNNER_TOOL_CACHE', 'AGENT_TOOLSDIRECTORY', 'JAVA_HOME', 'GOROOT'];
+/** Read by login and interactive shells: copied into the second user's home. */
+const SHELL_PROFILES = ['.bash_profile', '.bash_login', '.profile', '.bashrc'];
 const FILE_COMMANDS = ['GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY'];
 
 function ancestors(dir: string): string[] {
@@ -157,8 +159,16 @@ export async function openSecondUser(o: { network: NetworkMode; workspace: strin
     const full = { ...env, ...userEnv };
     return sudo ? { file: sudo, args: ['-n', '-E', '--', ...chain], env: full } : { file: chain[0]!, args: chain.slice(1), env: full };
   };
-  // The user's own setup, done as the user: its RUNNER_TEMP, and git accepting the workspace it does not own.
-  const setup = launch(['sh', '-c', 'mkdir -p "$RUNNER_TEMP" && git config --global --add safe.directory "$1"', 'sh', o.workspace], {
+  // The runner's shell profiles, so `bash -l` steps set up PATH and tools as they do for the runner.
+  const profiles = path.join(outside, 'profile');
+  await mkdir(profiles, { mode: 0o755 });
+  for (const name of SHELL_PROFILES) {
+    const from = o.env.HOME && path.join(o.env.HOME, name);
+    if (from && existsSync(from) && statSync(from).isFile()) await writeFile(path.join(profiles, name), readFileSync(from), { mode: 0o644 });
+  }
+  // The user's own setup, done as the user: its RUNNER_TEMP, the profiles, and git accepting the workspace it does not own.
+  const script = 'mkdir -p "$RUNNER_TEMP" && cp -R "$2"/. "$HOME"/ && git config --global --add safe.directory "$1"';
+  const setup = launch(['sh', '-c', script, 'sh', o.workspace, profiles], {
     PATH: o.env.PATH ?? '/usr/bin:/bin',
   });
   // Started from a folder both users may enter: the home is the second user's alone.
