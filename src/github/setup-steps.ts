@@ -1,4 +1,6 @@
 // The failed job's earlier steps as setup commands: `run:` steps, and the `run:` steps of composite actions in the repository.
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
 import type { JobStep } from './api.js';
 import { isTruthy, evaluate, interpolate, type JsonObject, type Scope, type Unknowns } from './expressions.js';
 import type { FileAt, ReadFile } from './job-tree.js';
@@ -72,6 +74,11 @@ async function addStep(input: SetupInput, plan: SetupPlan, step: WorkflowStep, s
     plan.skipped.push(`"${name}" ${shell.error}`);
     return;
   }
+  const program = shell.kind === 'file' ? (shell.template.trim().split(/\s+/, 1)[0] ?? '') : 'bash';
+  if (!onPath(program)) {
+    plan.skipped.push(`"${name}" needs ${program}, which this runner does not have`);
+    return;
+  }
   const command = setupScript({ script, plan: shell, stepEnv: env.env, ...optional('stepDir', dir), ...optional('fromDir', input.fromDir) });
   plan.steps.push({ name, command });
 }
@@ -112,6 +119,19 @@ function stepName(step: WorkflowStep, scope: Scope): string {
   const name = step.name ? textOf(step.name, scope, unknown) : undefined;
   const run = step.run ? interpolate(rawText(step.run), scope, unknown) : undefined;
   return defaultStepName({ ...optional('name', name), ...optional('run', run), ...optional('uses', step.uses) });
+}
+
+/** Whether a program can be run here: a path that exists, or a name found on PATH. */
+function onPath(program: string): boolean {
+  const candidates = program.includes('/') ? [program] : (process.env.PATH ?? '').split(':').filter(Boolean).map((dir) => path.join(dir, program));
+  return candidates.some((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
