@@ -71,6 +71,11 @@ describe('environmentProblem', () => {
     );
   });
 
+  it('reads a program missing in sh and bash, and leaves a message that merely says "not found" to the model', async () => {
+    expect(await environmentProblem(collection('sh: 1: protoc: not found'), '', repo)).toBe('the program protoc is not installed');
+    expect(await environmentProblem(collection("AssertionError: user 'ann': not found"), '', repo)).toBeUndefined();
+  });
+
   it('is a bug as soon as one failure is not about the environment', async () => {
     const mixed = failedRun([{ message: "No module named 'requests'" }, { name: 'test_area', message: 'assert 3 == 4' }], { failed: 2 });
     expect(await environmentProblem(mixed, '', repo)).toBeUndefined();
