@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { createOpenAIClient, resolveApi } from '../agent/model.js';
+import { modelFromSettings } from '../agent/model.js';
 import { SettingsError } from '../settings.js';
 import { killAllRunning } from '../testing/process.js';
 import { errorMessage } from '../util/errors.js';
@@ -34,14 +34,7 @@ async function main(argv: string[]): Promise<number> {
   } else {
     const { settings } = args;
     if (!settings.apiKey && !settings.baseUrl) throw new SettingsError('Set OPENAI_API_KEY (or --openai-base-url for a server that needs no key).');
-    const model = createOpenAIClient({
-      apiKey: settings.apiKey || 'none',
-      baseUrl: settings.baseUrl,
-      model: settings.model,
-      api: resolveApi(settings.api, settings.model, settings.baseUrl ?? process.env.OPENAI_BASE_URL),
-      reasoningEffort: settings.reasoningEffort || undefined,
-      onRetry: (line) => host.log.info(line),
-    });
+    const model = modelFromSettings(settings, (line) => host.log.info(line));
     result = await runLocal({ settings, model, host, evidenceDir: args.evidenceDir, color, shell: args.shell });
   }
   process.stdout.write(args.json ? renderJson(result) : renderText(result));

@@ -1,7 +1,7 @@
 // The fix, task and coverage pipeline: run policy, the checkout's credentials out, a Job planned from the context, then the engine.
 // Called by a mention, the same job runs inside the mention's checks and progress comment.
 import { planActionJob } from '../action/plan.js';
-import { createOpenAIClient, resolveApi } from '../agent/model.js';
+import { modelFromSettings } from '../agent/model.js';
 import { stripCredentials } from '../delivery/credentials.js';
 import { Git } from '../delivery/git.js';
 import { endEarly } from '../engine/finish.js';
@@ -73,14 +73,7 @@ async function agentJob(r: ActionRun): Promise<Report> {
     notes.push(...sandbox.notes);
     for (const note of notes) host.log.info(`note: ${note}`);
     host.log.info(`mode: ${job.mode}; test command: ${job.testCommand} (${job.commandSource}); branch: ${job.branch}`);
-    const model = createOpenAIClient({
-      apiKey: settings.apiKey,
-      baseUrl: settings.baseUrl,
-      model: settings.model,
-      api: resolveApi(settings.api, settings.model, settings.baseUrl ?? process.env.OPENAI_BASE_URL),
-      reasoningEffort: settings.reasoningEffort || undefined,
-      onRetry: (line) => host.log.info(line),
-    });
+    const model = modelFromSettings(settings, (line) => host.log.info(line));
     return await runJob(
       {
         ...job,

@@ -1,6 +1,6 @@
 // The ask pipeline: policy, the checkout's credentials out, then a question answered from the code with checked
 // permalinks. From a mention the answer is the progress comment; from workflow_dispatch it is in the job summary.
-import { createOpenAIClient, resolveApi } from '../agent/model.js';
+import { modelFromSettings } from '../agent/model.js';
 import { stripCredentials } from '../delivery/credentials.js';
 import { Git } from '../delivery/git.js';
 import { answerQuestion, type AskResult } from '../engine/ask.js';
@@ -67,14 +67,7 @@ async function ask(r: ActionRun, question: string): Promise<AskResult> {
     const repo = `${ctx.repo.owner}/${ctx.repo.repo}`;
     // On a pull request's head the instructions files are the author's to change: take them from the base branch.
     const prBase = ctx.pullRequest?.baseRef;
-    const model = createOpenAIClient({
-      apiKey: settings.apiKey,
-      baseUrl: settings.baseUrl,
-      model: settings.model,
-      api: resolveApi(settings.api, settings.model, settings.baseUrl ?? process.env.OPENAI_BASE_URL),
-      reasoningEffort: settings.reasoningEffort || undefined,
-      onRetry: (line) => host.log.info(line),
-    });
+    const model = modelFromSettings(settings, (line) => host.log.info(line));
     const result = await answerQuestion(
       {
         settings,
