@@ -1,5 +1,5 @@
 // Delivery against a hostile test suite and model: a rewritten .git has no say in what is pushed, and no secret in any disguise leaves.
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,13 @@ const worlds = closedAfterEach();
 const inputs = { 'test-command': 'npm test' };
 
 /** The node-test fixture plus one hostile test file; returned relative to the fixtures folder. */
+/** Where the hostile suite leaves what it saw: it runs as the run's second user, so the folder must be open to it. */
+async function dumpDir(name: string): Promise<string> {
+  const dir = await makeTempDir(name);
+  await chmod(dir, 0o777);
+  return dir;
+}
+
 async function project(hostile: string): Promise<string> {
   const dir = await makeTempDir('hostile-delivery');
   await cp(path.join(fixtures, 'node-test'), dir, { recursive: true });
@@ -71,7 +78,7 @@ function exits(w: World, result: { summary: string; stdout: string }): Record<st
 describe('hostile delivery', () => {
   it('commits the bytes on disk: a clean filter the suite put in .git/config and .git/info/attributes never runs with a secret', async () => {
     const fix = await readFix('node-test');
-    const dumps = await makeTempDir('filter-dumps');
+    const dumps = await dumpDir('filter-dumps');
     const world = await worlds.make({ project: await project('gitdir.test.js'), script: fixingScript(fix) });
     const result = await world.run({ inputs, env: { HOSTILE_GIT: 'filter', HOSTILE_DUMP_DIR: dumps } });
 
@@ -94,7 +101,7 @@ describe('hostile delivery', () => {
 
   it('pushes nothing but the model\'s file when the suite replaced the base commit with one that adds a workflow', async () => {
     const fix = await readFix('node-test');
-    const dumps = await makeTempDir('replace-dumps');
+    const dumps = await dumpDir('replace-dumps');
     const world = await worlds.make({ project: await project('gitdir.test.js'), script: fixingScript(fix) });
     const result = await world.run({ inputs, env: { HOSTILE_GIT: 'replace', HOSTILE_DUMP_DIR: dumps } });
 
@@ -109,7 +116,7 @@ describe('hostile delivery', () => {
 
   it('lets no disguise of a secret a test printed reach the model, the PR, the summary, the artifact or the log', async () => {
     const fix = await readFix('node-test');
-    const dumps = await makeTempDir('leak-dumps');
+    const dumps = await dumpDir('leak-dumps');
     const secretsFile = path.join(dumps, 'secrets.txt');
     await writeFile(secretsFile, `${TestSecrets.githubToken}\n${TestSecrets.openaiKey}\n`);
     const world = await worlds.make({ project: await project('leak.test.js'), script: fixingScript(fix) });
@@ -158,7 +165,7 @@ describe('hostile delivery', () => {
 
   it('takes the credentials a checkout left in submodule and worktree configs out while tests run, and puts them back', async () => {
     const fix = await readFix('node-test');
-    const dumps = await makeTempDir('modules-dumps');
+    const dumps = await dumpDir('modules-dumps');
     const world = await worlds.make({ project: await project('gitdir.test.js'), script: fixingScript(fix) });
     // What actions/checkout (v4/v5, submodules: recursive) leaves in each submodule: the same header as the superproject.
     const header = `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${TestSecrets.githubToken}`).toString('base64')}`;
