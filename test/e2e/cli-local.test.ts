@@ -8,20 +8,17 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { cloneWorkspace, createRemote, FixtureAuthor, git } from '../support/git.js';
+import { cliBin, cliEnv } from '../support/cli.js';
 import { startOpenAIServer } from '../support/openai-server.js';
 import { leftoverProcesses } from '../support/processes.js';
-import { keepTempDirsOnFailure, makeTempDir, repoRoot } from '../support/tmp.js';
+import { keepTempDirsOnFailure, makeTempDir } from '../support/tmp.js';
 import { fixingScript, fixtures, readFix } from './world.js';
 
 keepTempDirsOnFailure();
 const exec = promisify(execFile);
-const bin = path.join(repoRoot, 'bin', 'redgreen.js');
+const bin = cliBin;
 const KEY = 'sk-local-test-key-123';
-const env = (extra: Record<string, string> = {}) => ({
-  PATH: `${path.join(repoRoot, 'node_modules/.bin')}:${process.env.PATH}`,
-  HOME: process.env.HOME ?? '/tmp',
-  ...extra,
-});
+const env = cliEnv;
 
 let closeServer: (() => Promise<void>) | undefined;
 afterEach(async () => {

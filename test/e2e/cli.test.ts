@@ -5,18 +5,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cloneWorkspace, createRemote, git, remoteBranches } from '../support/git.js';
+import { cliBin, cliEnv } from '../support/cli.js';
 import { startOpenAIServer } from '../support/openai-server.js';
-import { keepTempDirsOnFailure, repoRoot } from '../support/tmp.js';
+import { keepTempDirsOnFailure } from '../support/tmp.js';
 import { fixingScript, fixtures, readFix } from './world.js';
 
 keepTempDirsOnFailure();
 const exec = promisify(execFile);
-const bin = path.join(repoRoot, 'bin', 'redgreen.js');
-const env = (extra: Record<string, string> = {}) => ({
-  PATH: `${path.join(repoRoot, 'node_modules/.bin')}:${process.env.PATH}`,
-  HOME: process.env.HOME ?? '/tmp',
-  ...extra,
-});
+const bin = cliBin;
+const env = cliEnv;
 
 let closeServer: (() => Promise<void>) | undefined;
 afterEach(async () => {
