@@ -85,19 +85,22 @@ export type Playbook = Record<string, Record<string, Behaviour>>;
  * conversation it is sent (which model, which bug the file it read shows, how far it got), never from arrival order.
  */
 export function playbookModel(playbook: Playbook, which: (fileText: string) => string, requests = 400): ModelStep[] {
+  // Every turn reports the same usage: counted from the request's bytes, it would follow the test durations the
+  // digests carry, and the fewest-tokens tie-break would then pick by chance between equal changes.
+  const usage = { prompt_tokens: 1000, completion_tokens: 40, cached_tokens: 0 };
   const step = (req: RecordedRequest): ModelStep => {
     const { model, turns, firstOutput: file } = conversation(req);
-    if (turns === 0) return { tools: [{ name: 'read_file', args: { path: 'src/range.js' } }] };
+    if (turns === 0) return { usage, tools: [{ name: 'read_file', args: { path: 'src/range.js' } }] };
     const bug = which(file);
     const behaviour = playbook[bug]?.[model] ?? 'fail';
-    if (behaviour === 'fail') return { tools: [{ name: 'run_tests', args: {} }] };
+    if (behaviour === 'fail') return { usage, tools: [{ name: 'run_tests', args: {} }] };
     if (turns === 1) {
       const { planted, fix } = plantedIn(file);
       const new_string = behaviour === 'small' ? fix : `// Walks every integer of the range.\n  // (Checked against the tests.)\n  ${fix}`;
-      return { tools: [{ name: 'edit_file', args: { path: 'src/range.js', old_string: planted, new_string } }] };
+      return { usage, tools: [{ name: 'edit_file', args: { path: 'src/range.js', old_string: planted, new_string } }] };
     }
-    if (turns === 2) return { tools: [{ name: 'run_tests', args: {} }] };
-    return { content: `Fixed the bug in src/range.js (${behaviour} change).` };
+    if (turns === 2) return { usage, tools: [{ name: 'run_tests', args: {} }] };
+    return { usage, content: `Fixed the bug in src/range.js (${behaviour} change).` };
   };
   return Array.from({ length: requests }, () => step);
 }
